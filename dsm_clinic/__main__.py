@@ -1,0 +1,3 @@
+from dsm_clinic.cli.main import main
+
+main()

@@ -1,0 +1,35 @@
+"""The CLI's shared state (global options) and the helper that runs a stage from a command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from dsm_clinic.cli import render
+
+
+@dataclass
+class CliState:
+    workspace: str | None
+    json: bool
+    verbose: bool
+
+    def open_workspace(self):
+        from dsm_clinic.workspace import Workspace
+
+        return Workspace.open(self.workspace)
+
+
+pass_state = click.make_pass_decorator(CliState)
+
+
+def run_stage(state: CliState, name: str, **options: Any) -> Any:
+    """Run the governed stage `name` with `options`, drawing progress bars unless --json."""
+    from dsm_clinic.stages import get_stage
+
+    ws = state.open_workspace()
+    spec = get_stage(name)
+    with render.progress(enabled=not state.json) as on_progress:
+        return spec.call(ws, on_progress=on_progress, **options)
