@@ -68,8 +68,9 @@ def show_cmd(state: CliState, since, until, user, command_, outcome, limit) -> N
         render.print_json(records)
         return
     table = Table(title=f"{len(records)} audit records", title_justify="left")
-    for col in ("seq", "time (UTC)", "user", "command", "outcome", "policy", "inputs → outputs"):
-        table.add_column(col)
+    for col in ("seq", "time (UTC)", "user", "command", "outcome", "policy"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("inputs → outputs")
     for r in records:
         outcome_ = r.get("outcome") or {}
         status = outcome_.get("status", "?")

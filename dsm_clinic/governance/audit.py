@@ -257,8 +257,14 @@ class AuditLog:
                 continue
             if seq_count[seq] > 1:
                 kind, detail = "inserted", f"seq {seq} appears {seq_count[seq]} times"
+            elif seq == expected and i > 1:
+                # A unique, self-consistent record that no longer links to its predecessor:
+                # the predecessor was edited and re-hashed (an inserted copy would repeat a seq).
+                return self._fail(i - 1, prev_seq, "modified",
+                                  f"content was changed and re-hashed: seq {seq} links to a "
+                                  "different version of it", i - 2)
             elif seq == expected:
-                kind, detail = "inserted", "record does not chain to the record before it"
+                kind, detail = "inserted", "the first record does not start the chain"
             elif seq > expected and expected not in present:
                 kind = "deleted"
                 detail = (f"record seq {expected} is missing" if seq == expected + 1

@@ -114,7 +114,7 @@ def governed(
     record["decision"] = decision.to_dict()
     run = Run(workspace=workspace, command=command, policy=loaded, actor=actor,
               on_progress=on_progress)
-    for p in inputs:
+    for p in [*inputs, *note_inputs, *model_dirs]:
         run.input(p)
     if not decision.allowed:
         finish("denied", "E202", EXIT_DENIED, run)

@@ -86,7 +86,7 @@ def stage(name: str, *, options: type[StageOptions], inputs: tuple[str, ...] = (
                 opts = validate(options, kwargs, what=f"options of '{name}'", path=name)
             opts = _resolved(ws, opts)
             with governed(ws, name, options=_audit_options(ws, opts),
-                          inputs=_paths(opts, inputs + note_inputs + model_inputs),
+                          inputs=_paths(opts, inputs),
                           note_inputs=_paths(opts, note_inputs),
                           model_dirs=_paths(opts, model_inputs),
                           on_progress=on_progress) as run:
