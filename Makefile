@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/dsm-clinic demo $(or $(DIR),demo-workspace)
+	$(VENV)/bin/dsm-clinic demo --force $(or $(DIR),demo-workspace)
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)

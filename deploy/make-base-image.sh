@@ -40,10 +40,21 @@ rootfs="$workdir/rootfs"
 rm -rf "$rootfs"
 mkdir -p "$rootfs"
 
-# minbase: dpkg, apt and the essential set only; python3.11-venv brings ensurepip,
-# which the builder stage needs to create the virtual environment.
-debootstrap --variant=minbase --include="python${python},python${python}-venv" \
-    "$suite" "$rootfs" "$mirror"
+# minbase: dpkg, apt and the essential set only. Python comes through apt inside the
+# chroot because debootstrap's own resolver does not follow virtual packages
+# (python3.11-venv needs python3.11-distutils, provided by python3-distutils).
+debootstrap --variant=minbase "$suite" "$rootfs" "$mirror"
+cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+mount -t proc proc "$rootfs/proc"
+trap 'umount "$rootfs/proc" 2>/dev/null || true' EXIT
+# python3.X-venv brings ensurepip, which the builder stage needs to create the venv.
+chroot "$rootfs" apt-get update -q
+DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get install -y -q --no-install-recommends \
+    "python${python}" "python${python}-venv"
+chroot "$rootfs" apt-get clean
+umount "$rootfs/proc"
+trap - EXIT
+: > "$rootfs/etc/resolv.conf"
 
 # Drop what an image never needs: package caches, index files, docs, man pages, locales.
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
