@@ -85,6 +85,28 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     "E507": (EXIT_USAGE, "cannot resume in {path}: {detail}",
              "run without --resume to start over in an empty folder"),
     # --- E6xx de-identification
+    "E650": (EXIT_USAGE, "de-identification mode 'surrogate' needs a surrogate key",
+             "pass the workspace de-identification secret, or choose --mode tag, mask or redact"),
+    "E651": (EXIT_USAGE, "invalid PHI span {span}: {detail}",
+             "spans must lie inside the text, be sorted, not overlap and have a type among {types}"),
+    "E652": (EXIT_USAGE, "unknown de-identification mode '{mode}'",
+             "modes: surrogate, tag, mask, redact"),
+    "E653": (EXIT_USAGE, "the surrogate key is shorter than {minimum} bytes",
+             "use the workspace de-identification secret (32 random bytes)"),
+    "E654": (EXIT_USAGE, "record {record} has no text in field '{field}'",
+             "map the text column with --text-field"),
+    "E655": (EXIT_USAGE, "the analyzer failed on record {record}: {detail}",
+             "the record was set aside in the rejects file; the others went on"),
+    "E656": (EXIT_USAGE, "the de-identification analyzer could not be built: {detail}",
+             "check the analyzer settings of the workspace (model folders, gazetteer files)"),
+    "E657": (EXIT_USAGE, "invalid de-identification option {option}: {detail}",
+             "{allowed}"),
+    "E660": (EXIT_USAGE, "cannot train the NER: {detail}",
+             "give --gold a JSONL file of notes with 'text' and 'phi' spans (the synthetic corpus's notes.jsonl has them); at least 10 notes"),
+    "E661": (EXIT_USAGE, "gold record {record} is invalid: {detail}",
+             "each gold record needs a string 'text' and 'phi': [{{start, end, type}}] with types among {types}"),
+    "E662": (EXIT_USAGE, "{path} is not empty",
+             "choose a new or empty folder for the NER model; nothing was overwritten"),
     # --- E7xx relevance, masking
     # --- E8xx training, export, scoring
 }

@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from dsm_clinic.cli import render
-from dsm_clinic.cli.context import CliState, pass_state, run_stage
+from dsm_clinic.cli.context import CliState, json_option, pass_state, run_stage
 
 
 @click.group("audit")
@@ -26,6 +26,7 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@json_option
 @pass_state
 def verify_cmd(state: CliState) -> None:
     """Check the hash chain, HMACs and head file; exit non-zero naming the first bad record.
@@ -52,6 +53,7 @@ def verify_cmd(state: CliState) -> None:
 @click.option("--outcome", type=click.Choice(["ok", "error", "denied", "interrupted"]),
               help="Only records with this outcome.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the last N matching records.")
+@json_option
 @pass_state
 def show_cmd(state: CliState, since, until, user, command_, outcome, limit) -> None:
     """List audit records as a table (or JSON with --json).
@@ -90,6 +92,7 @@ def show_cmd(state: CliState, since, until, user, command_, outcome, limit) -> N
 @click.option("--html", "html", required=True,
               type=click.Path(dir_okay=False, path_type=Path, resolve_path=True),
               help="The HTML file to write (one self-contained file).")
+@json_option
 @pass_state
 def report_cmd(state: CliState, html: Path) -> None:
     """Write an HTML report for compliance staff: integrity, counts, denials, all records.

@@ -25,6 +25,15 @@ class CliState:
 pass_state = click.make_pass_decorator(CliState)
 
 
+def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_object(CliState).json = True
+
+
+json_option = click.option("--json", "json_", is_flag=True, expose_value=False, is_eager=True,
+                           callback=_set_json, help="Machine-readable JSON on stdout.")
+
+
 def run_stage(state: CliState, name: str, **options: Any) -> Any:
     """Run the governed stage `name` with `options`, drawing progress bars unless --json."""
     from dsm_clinic.stages import get_stage

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from dsm_clinic.cli import render
-from dsm_clinic.cli.context import CliState, pass_state
+from dsm_clinic.cli.context import CliState, json_option, pass_state
 
 
 @click.group("pipeline")
@@ -24,6 +24,7 @@ def pipeline() -> None:
 @pipeline.command("run")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path,
                                         resolve_path=True))
+@json_option
 @pass_state
 def run_cmd(state: CliState, file: Path) -> None:
     """Run FILE stage by stage, stopping at the first failure with the stage named.

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from dsm_clinic.cli import render
-from dsm_clinic.cli.context import CliState, pass_state, run_stage
+from dsm_clinic.cli.context import CliState, json_option, pass_state, run_stage
 
 
 @click.group("policy")
@@ -23,6 +23,7 @@ def policy() -> None:
 
 
 @policy.command("show")
+@json_option
 @pass_state
 def show_cmd(state: CliState) -> None:
     """Show the policy in force: id, version, hash and every rule.
@@ -41,6 +42,7 @@ def show_cmd(state: CliState) -> None:
 
 @policy.command("check")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True))
+@json_option
 @pass_state
 def check_cmd(state: CliState, file: Path) -> None:
     """Validate a policy file before putting it in force (exit 3 when it would be refused).

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dsm_clinic.cli import render
-from dsm_clinic.cli.context import CliState, pass_state
+from dsm_clinic.cli.context import CliState, json_option, pass_state
 
 
 def _policy_source(policy: str) -> Path:
@@ -25,6 +25,7 @@ def _policy_source(policy: str) -> Path:
 @click.option("--hmac-key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Key file for HMAC-signed audit records. Under a policy that requires "
                    "HMAC and without this option, a key is generated in DIR/secrets/.")
+@json_option
 @pass_state
 def init_cmd(state: CliState, directory: Path, policy: str, name: str | None,
              hmac_key_file: Path | None) -> None:
@@ -55,6 +56,7 @@ def init_cmd(state: CliState, directory: Path, policy: str, name: str | None,
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path),
                 default="demo-workspace")
 @click.option("--force", is_flag=True, help="Replace DIR if it holds an earlier demo workspace.")
+@json_option
 @pass_state
 def demo_cmd(state: CliState, directory: Path, force: bool) -> None:
     """Create a fresh workspace and run the bundled demo pipeline in it.

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dsm_clinic.errors import error
 from dsm_clinic.io.atomic import atomic_write_text
@@ -76,13 +76,14 @@ class TaskCatalog(BaseModel):
     version: int = Field(default=1, ge=1, description="catalog schema version")
     tasks: list[Task] = Field(min_length=1, description="the tasks, names unique")
 
-    @model_validator(mode="after")
-    def _unique_names(self) -> TaskCatalog:
-        names = [t.name for t in self.tasks]
+    @field_validator("tasks")
+    @classmethod
+    def _unique_names(cls, tasks: list[Task]) -> list[Task]:
+        names = [t.name for t in tasks]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"duplicate task names: {', '.join(dupes)}")
-        return self
+        return tasks
 
     def get(self, name: str) -> Task:
         """Return the task called `name`; raises KeyError."""
