@@ -13,6 +13,7 @@ from dsm_clinic.governance.stage import STAGES, StageSpec
 STAGE_MODULES = (
     "dsm_clinic.governance.review",
     "dsm_clinic.data.stages",
+    "dsm_clinic.models.stages",
 )
 
 

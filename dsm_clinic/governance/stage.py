@@ -38,13 +38,26 @@ class StageSpec:
 STAGES: dict[str, StageSpec] = {}
 
 
-def _resolved(ws: Workspace, opts: StageOptions) -> StageOptions:
+def _resolved(ws: Workspace, opts: StageOptions, model_fields: tuple[str, ...]) -> StageOptions:
     updates = {}
     for name in type(opts).model_fields:
         value = getattr(opts, name)
         if isinstance(value, Path):
             updates[name] = ws.resolve(value)
+            if name in model_fields and not updates[name].exists():
+                _refuse_hub_id(value)
     return opts.model_copy(update=updates)
+
+
+def _refuse_hub_id(value: Path) -> None:
+    """A model option that names no local folder but reads like 'org/model' is a hub id:
+    say so (E502) instead of 'no such folder'. Models load from local folders only."""
+    from dsm_clinic.models.loading import looks_like_hub_id
+
+    if not value.is_absolute() and looks_like_hub_id(value.as_posix()):
+        from dsm_clinic.errors import error
+
+        raise error("E502", name=value.as_posix())
 
 
 def _audit_options(ws: Workspace, opts: StageOptions) -> dict:
@@ -84,7 +97,7 @@ def stage(name: str, *, options: type[StageOptions], inputs: tuple[str, ...] = (
             ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
             if opts is None:
                 opts = validate(options, kwargs, what=f"options of '{name}'", path=name)
-            opts = _resolved(ws, opts)
+            opts = _resolved(ws, opts, model_inputs)
             with governed(ws, name, options=_audit_options(ws, opts),
                           inputs=_paths(opts, inputs),
                           note_inputs=_paths(opts, note_inputs),
