@@ -76,7 +76,7 @@ class AtomicFile:
 
     For streaming writers whose lifetime is not one `with` block. `fh` is the open handle;
     a writer that needs a path instead (pyarrow) may close `fh` and write to `tmp` itself.
-    Like `atomic_write`, the file is created by mkstemp, so it is readable by its owner only.
+    Like `atomic_write`, the file gets the mode a plain open() would give it (umask applies).
     """
 
     def __init__(self, path: str | Path, mode: str = "wb", encoding: str | None = "utf-8"):
@@ -84,6 +84,7 @@ class AtomicFile:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
                                    dir=self.path.parent)
+        os.fchmod(fd, 0o666 & ~_umask())
         self.tmp = Path(tmp)
         binary = "b" in mode
         self.fh: IO = os.fdopen(fd, mode, encoding=None if binary else encoding,
