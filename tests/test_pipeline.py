@@ -64,11 +64,19 @@ def test_pipeline_run_cli_exit_code(cli, workspace, tmp_path):
     assert r.exit_code == 3 and "E105" in r.stderr and "policy check" in r.stderr
 
 
-def test_demo_creates_a_workspace_and_runs(cli, tmp_path):
+def test_demo_creates_a_workspace_and_runs(cli, tmp_path, monkeypatch):
+    # the bundled demo with the base model's training cut to two steps
+    quick = tmp_path / "demo.yaml"
+    text = bundled_pipeline("demo").read_text()
+    assert "max_minutes: 2.5" in text
+    quick.write_text(text.replace("max_minutes: 2.5", "max_minutes: 1, max_steps: 2"))
+    import dsm_clinic.pipeline as pipeline_mod
+
+    monkeypatch.setattr(pipeline_mod, "bundled_pipeline", lambda name="demo": quick)
     target = tmp_path / "demo"
     r = cli("demo", str(target))
     assert r.exit_code == 0, r.stderr
     assert (target / "reports" / "audit.html").is_file()
+    assert (target / "models" / "base" / "model.safetensors").is_file()
     assert cli("--workspace", str(target), "audit", "verify").exit_code == 0
     assert cli("demo", str(target)).exit_code == 2  # refuses to clobber without --force
-    assert cli("demo", str(target), "--force").exit_code == 0
