@@ -73,6 +73,15 @@ class AuditSettings(Strict):
         "relative to the workspace or absolute. Keep it readable only by the service account.")
 
 
+class DeidSettings(Strict):
+    surrogate_key_file: str = Field(
+        "secrets/deid-surrogate.key", description="HMAC key that makes surrogates stable per "
+        "patient and not reversible without it; relative to the workspace or absolute")
+    ner_model: str | None = Field(
+        None, description="a spaCy NER folder made by 'dsm-clinic deid train-ner'; the analyzer "
+        "adds it to its recognizers when set")
+
+
 class WorkspaceConfig(Strict):
     """The schema of dsm-clinic.yaml at the root of a workspace."""
 
@@ -81,9 +90,10 @@ class WorkspaceConfig(Strict):
     policy: str = Field("policy.yaml", description="the policy file, relative to the workspace")
     audit: AuditSettings = Field(default_factory=AuditSettings)
     models_dir: str = Field("models", description="where local model folders live by default")
+    deid: DeidSettings = Field(default_factory=DeidSettings)
 
 
 __all__ = [
-    "AuditSettings", "DsmError", "Strict", "WorkspaceConfig", "describe_validation_error",
+    "AuditSettings", "DeidSettings", "DsmError", "Strict", "WorkspaceConfig", "describe_validation_error",
     "dump_yaml", "load_yaml_model", "read_yaml", "validate",
 ]

@@ -76,6 +76,10 @@ class Workspace:
         return self.resolve(self.config.audit.log)
 
     @property
+    def surrogate_key_path(self) -> Path:
+        return self.resolve(self.config.deid.surrogate_key_file)
+
+    @property
     def hmac_key_path(self) -> Path | None:
         k = self.config.audit.hmac_key_file
         return self.resolve(k) if k else None

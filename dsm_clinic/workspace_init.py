@@ -30,6 +30,8 @@ def init_workspace(directory: str | Path, *, policy_file: Path, name: str | None
             generated = new_key_file(root / GENERATED_KEY)
         key_setting = GENERATED_KEY
     ws = Workspace.create(root, policy_file=policy_file, name=name, hmac_key_file=key_setting)
+    if not ws.surrogate_key_path.exists():
+        new_key_file(ws.surrogate_key_path)
     with governed(ws, "init", options={"policy": loaded.policy.id, "policy_sha256": loaded.sha256,
                                        "hmac": key_setting is not None}) as run:
         run.output(ws.policy_path)

@@ -1,18 +1,21 @@
 """Load a tokenizer and a causal LM from a local Hugging Face folder, never from the hub.
 
 Every transformers call gets an absolute path of an existing folder and local_files_only=True,
-so nothing here can open a network connection, whatever the environment says.
+so nothing here can open a network connection, whatever the environment says. torch and
+transformers are imported inside the functions that need them: checking a path stays cheap.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import torch
+from typing import TYPE_CHECKING
 
 from dsm_clinic.errors import error
 from dsm_clinic.models.families import family_of
+
+if TYPE_CHECKING:
+    import torch
 
 CONFIG_FILE = "config.json"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.json")
@@ -22,10 +25,10 @@ DEDICATED_PAD = "<pad>"
 # "gpt2", "meta-llama/Llama-3.2-1B": one or two name parts, no leading dot or slash
 _HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
 
-_DTYPES = {
-    "bf16": torch.bfloat16, "bfloat16": torch.bfloat16,
-    "fp16": torch.float16, "float16": torch.float16, "half": torch.float16,
-    "fp32": torch.float32, "float32": torch.float32, "float": torch.float32,
+_DTYPE_NAMES = {
+    "bf16": "bfloat16", "bfloat16": "bfloat16",
+    "fp16": "float16", "float16": "float16", "half": "float16",
+    "fp32": "float32", "float32": "float32", "float": "float32",
 }
 
 
@@ -65,12 +68,16 @@ def has_weights(model_dir: Path) -> bool:
 
 def select_device_dtype() -> tuple[torch.device, torch.dtype]:
     """Return (cuda, bfloat16) when a CUDA device supports bf16, else (cpu, float32)."""
+    import torch
+
     if torch.cuda.is_available() and torch.cuda.is_bf16_supported():
         return torch.device("cuda"), torch.bfloat16
     return torch.device("cpu"), torch.float32
 
 
 def _resolve_device_dtype(device, dtype) -> tuple[torch.device, torch.dtype]:
+    import torch
+
     if device is None or device == "auto":
         auto_device, auto_dtype = select_device_dtype()
         device = auto_device
@@ -81,10 +88,10 @@ def _resolve_device_dtype(device, dtype) -> tuple[torch.device, torch.dtype]:
     if dtype is None or dtype == "auto":
         dtype = auto_dtype
     elif isinstance(dtype, str):
-        if dtype.lower() not in _DTYPES:
+        if dtype.lower() not in _DTYPE_NAMES:
             raise error("E506", option="dtype", detail=f"unknown dtype '{dtype}'",
                         allowed="use bf16, fp16, fp32 or auto")
-        dtype = _DTYPES[dtype.lower()]
+        dtype = getattr(torch, _DTYPE_NAMES[dtype.lower()])
     return device, dtype
 
 
