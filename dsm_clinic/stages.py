@@ -14,6 +14,7 @@ STAGE_MODULES = (
     "dsm_clinic.governance.review",
     "dsm_clinic.data.stages",
     "dsm_clinic.models.stages",
+    "dsm_clinic.deid.stages",
 )
 
 

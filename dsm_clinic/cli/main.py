@@ -64,10 +64,10 @@ def cli(ctx: click.Context, workspace: str | None, as_json: bool, verbose: bool)
 
 
 def _register() -> None:
-    from dsm_clinic.cli import audit, data, model, pipeline, policy, workspace
+    from dsm_clinic.cli import audit, data, deid, model, pipeline, policy, workspace
 
     for command in (workspace.init_cmd, workspace.demo_cmd, pipeline.pipeline, data.data,
-                    data.tasks, model.model, audit.audit, policy.policy):
+                    data.tasks, deid.deid, model.model, audit.audit, policy.policy):
         cli.add_command(command)
 
 

@@ -151,12 +151,16 @@ def _process_chunk(items: list[tuple[Any, str, str]]) -> dict:
 
 
 # --- caller side
-def _keys(record: dict, text_field: str, id_field: str, patient_field: str) -> tuple[Any, str, str]:
-    rid = record.get(id_field)
+def patient_key_of(record: dict, id_field: str = "id", patient_field: str = "patient_id") -> str:
+    """The key surrogates and date offsets are consistent within: the patient, else the note."""
     pid = record.get(patient_field)
     # Prefixes keep a patient "7" apart from a record "7" without a patient.
-    patient_key = f"patient:{pid}" if pid not in (None, "") else f"record:{rid}"
-    return record.get(text_field), patient_key, str(rid)
+    return f"patient:{pid}" if pid not in (None, "") else f"record:{record.get(id_field)}"
+
+
+def _keys(record: dict, text_field: str, id_field: str, patient_field: str) -> tuple[Any, str, str]:
+    return (record.get(text_field), patient_key_of(record, id_field, patient_field),
+            str(record.get(id_field)))
 
 
 def _outcome(record: dict, result: tuple, text_field: str) -> RecordOutcome:
