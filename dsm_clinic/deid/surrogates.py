@@ -7,7 +7,7 @@ worker process, and nobody without the key can tell which real value a fake stan
 What a fake keeps of the original:
 - names: the order of the words, their casing (ROSSI MARIO -> BIANCHI LUCA), titles inside the
   span (Sig., Dott.ssa) and particles' shape; each word is faked on its own, a first name
-  (one of Faker's it_IT first names) by a first name of the same gender, any other word by a
+  (Faker's it_IT first names, or the gazetteer's) by a first name of the same gender, any other word by a
   surname, so "Mario Rossi", "ROSSI MARIO" and "Sig. Rossi" agree on their fakes;
 - dates: shifted by one offset per patient (30 to 180 days either way, see `date_offset`), in
   the same written form (dates.py); a string that is not a date gets a same-shape fake;
@@ -112,7 +112,7 @@ class Surrogates:
         self.locale = seed_locale
         self._faker: Faker | None = None
         self._genders: dict[str, str] | None = None
-        self._guesser = None
+        self._gazetteers = None
         # Notes repeat a patient's values; the cache only saves work, fakes are pure functions.
         self._cache: dict[tuple, str] = {}
         self._offsets: dict[str | None, int] = {}
@@ -196,28 +196,26 @@ class Surrogates:
 
     # --- people
     def first_name_gender(self, word: str) -> str | None:
-        """"f" or "m" when `word` is a known Italian first name, else None (a surname).
+        """"f" or "m" when `word` is a known first name, else None (a surname).
 
-        Known: Faker's it_IT first names, and gender-guesser's Italian column when that
-        package is installed (Faker's lists lack Anna, Sara, Andrea ...).
+        Faker's it_IT first names carry their gender; a first name only the de-identification
+        gazetteer knows as a first name and not as a surname (Anna, Sara ...) gets the Italian
+        rule of thumb: -a is female.
         """
         if self._genders is None:
             from faker.providers.person.it_IT import Provider
 
+            from dsm_clinic.deid.gazetteers import load_gazetteers
+
             self._genders = {_slug(n): "m" for n in Provider.first_names_male}
             self._genders.update({_slug(n): "f" for n in Provider.first_names_female})
-            try:
-                from gender_guesser.detector import Detector
-
-                self._guesser = Detector(case_sensitive=False)
-            except ImportError:
-                self._guesser = None
+            self._gazetteers = load_gazetteers()
         key = _slug(word)
         if key in self._genders:
             return self._genders[key]
-        if self._guesser is not None and key:
-            found = self._guesser.get_gender(key, "italy")
-            return {"female": "f", "mostly_female": "f", "male": "m", "mostly_male": "m"}.get(found)
+        gaz = self._gazetteers
+        if key and gaz.is_first_name(word) and not gaz.is_surname(word):
+            return "f" if key.endswith("a") else "m"
         return None
 
     def _persona(self, value: str, patient_key, attempt: int) -> str:

@@ -1,0 +1,112 @@
+"""The allow-list: medical eponyms and scales that look like names or places but are clinical
+content the models must keep (morbo di Parkinson, scala di Barthel, manovra di Valsalva).
+
+Two kinds. ALWAYS words are never PHI wherever they stand: in an Italian clinical note
+"Parkinson" or "Holter" is not a person. IN_PHRASE words are also common surnames or cities
+(Giordano, Wilson, Padova, Venturi): they are allowed only after a clinical head word ("segno
+di Giordano", "malattia di Wilson", "maschera di Venturi") or before one ("Wells score").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from dsm_clinic.deid.gazetteers import norm
+
+ALWAYS: tuple[str, ...] = (
+    "Addison", "Adie", "Alzheimer", "Apgar", "Arnold-Chiari", "Asperger", "Babinski",
+    "Bankart", "Barany", "Barré", "Barrett", "Barthel", "Basedow", "Bazett", "Bechterew",
+    "Behçet", "Binswanger", "Blumberg", "Boerhaave", "Braden", "Breslow", "Broca",
+    "Brudzinski", "Brugada", "Budd-Chiari", "Cheyne-Stokes", "Child-Pugh", "Chvostek",
+    "Cockcroft-Gault", "Conley", "Coombs", "Courvoisier", "Creutzfeldt-Jakob", "Crigler-Najjar",
+    "Crohn", "Cushing", "Dandy-Walker", "DiGeorge", "Dix-Hallpike", "Doppler", "Down",
+    "Dubin-Johnson", "Dupuytren", "Ebstein", "Eisenmenger", "Epworth", "Fallot", "Fazekas",
+    "Folstein", "Friedewald", "Galeazzi", "Giemsa", "Glasgow", "Gleason", "Goodpasture", "Gram",
+    "Guillain", "Guillain-Barré", "Guillain-Barrè", "Hallpike", "Hashimoto", "Heimlich",
+    "Hirschsprung", "Hodgkin", "Hoehn-Yahr", "Holter", "Homans", "Huntington", "Jendrassik",
+    "Kaposi", "Karnofsky", "Kawasaki", "Kernig", "Killip", "Klinefelter", "Korotkoff",
+    "Korsakoff", "Kussmaul", "Lachman", "Langerhans", "Lasègue", "Lasegue", "Lhermitte",
+    "Mallampati", "Mallory-Weiss", "Mantoux", "Marfan", "McBurney", "Meckel", "Menière",
+    "Meniere", "Mingazzini", "Mobitz", "Monteggia", "Murphy", "NYHA", "Osgood-Schlatter",
+    "Papanicolau", "Papanicolaou", "Parkinson", "Peutz-Jeghers", "Phalen", "Plummer-Vinson",
+    "Prader-Willi", "Purkinje", "Quantiferon", "Ranvier", "Raynaud", "Rinne", "Romberg",
+    "Rovsing", "Schönlein-Henoch", "Seldinger", "Sjögren", "Sjogren", "Sokolow", "Sokolow-Lyon",
+    "Stokes-Adams", "Swan-Ganz", "Takayasu", "Tinel", "Tourette", "Trendelenburg",
+    "Trousseau", "Tzanck", "Uhthoff", "Valsalva", "Ventimask", "Virchow", "Waaler-Rose",
+    "Wassermann", "Wenckebach", "Wernicke", "Whipple", "Wolff-Parkinson-White", "Ziehl-Neelsen",
+    "Zenker", "CHA2DS2-VASc", "HAS-BLED",
+)
+
+IN_PHRASE: tuple[str, ...] = (
+    "Achille", "Adams", "Baker", "Barton", "Beck", "Bell", "Bennett", "Berg", "Berger", "Bishop", "Borg",
+    "Caprini", "Charcot", "Clark", "Colles", "Conn", "Cormack", "Douglas", "Duke", "Edwards",
+    "Felty", "Fisher", "Foley", "Forrest", "Garden", "Geneva", "Gilbert", "Giordano", "Graves",
+    "Hamilton", "His", "Horner", "Horton", "Hunt", "Jones", "Katz", "Lawton", "Lewy", "Lown",
+    "Lynch", "Morse", "Morton", "Nelson", "Norton", "Ottawa", "Padova", "Padua", "Paget",
+    "Pick", "Pott", "Rankin", "Reiter", "Roth", "Sheehan", "Smith", "Still", "Tinetti", "Turner", "Venturi",
+    "Weber", "Wells", "Williams", "Wilson", "Wright",
+)
+
+# Clinical words that make the following (or preceding) IN_PHRASE word an eponym.
+HEADS_BEFORE: tuple[str, ...] = (
+    "morbo", "malattia", "sindrome", "sdr", "segno", "manovra", "test", "prova", "scala",
+    "indice", "score", "punteggio", "criteri", "criterio", "classificazione", "stadio",
+    "stadiazione", "cisti", "frattura", "paralisi", "fascio", "tendine", "maschera", "catetere",
+    "cavo", "linfoma", "sarcoma", "tumore", "tiroidite", "corpi", "triade", "regola", "regole",
+    "formula", "riflesso", "reazione", "colorazione", "ulcera", "nodi", "noduli", "neuroma",
+    "arterite", "contrattura", "ansa", "tipo", "modello", "area",
+)
+HEADS_AFTER: tuple[str, ...] = ("score", "scale", "test", "index", "sign", "criteria", "rule",
+                                "rules", "syndrome")
+
+_SPLIT = re.compile(r"[-\s]+")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    always = sorted(ALWAYS, key=len, reverse=True)
+    # A hyphenated eponym also matches written with a space or another dash (Child Pugh).
+    alts = "|".join("[-\\s]?".join(re.escape(p) for p in _SPLIT.split(w)) for w in always)
+    always_re = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+    words = "|".join(re.escape(w) for w in sorted(IN_PHRASE, key=len, reverse=True))
+    before = "|".join(HEADS_BEFORE)
+    after = "|".join(HEADS_AFTER)
+    phrase_re = re.compile(
+        rf"(?:(?<!\w)(?:{before})\s+(?:(?:di|del|della|dello|de|d'|of)\s*)?(?P<w1>{words})(?!\w))"
+        rf"|(?:(?<!\w)(?P<w2>{words})\s+(?:{after})(?!\w))",
+        re.IGNORECASE)
+    return always_re, phrase_re
+
+
+def allowed_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of `text` holding allow-listed eponyms, sorted and non-overlapping."""
+    always_re, phrase_re = _patterns()
+    ranges = [m.span() for m in always_re.finditer(text)]
+    for m in phrase_re.finditer(text):
+        ranges.append(m.span("w1") if m.group("w1") else m.span("w2"))
+    ranges.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def is_always_allowed(word: str) -> bool:
+    """True for a word that is an eponym wherever it stands (Parkinson, Holter)."""
+    return norm(word) in _always_keys()
+
+
+@lru_cache(maxsize=1)
+def _always_keys() -> frozenset[str]:
+    # Whole words only: the parts of "Creutzfeldt-Jakob" or "Budd-Chiari" are also names.
+    return frozenset(norm(w) for w in ALWAYS)
+
+
+def allow_list_fingerprint() -> str:
+    """A string that changes whenever the allow-list does, for the analyzer configuration."""
+    return "|".join(ALWAYS) + "#" + "|".join(IN_PHRASE) + "#" + "|".join(HEADS_BEFORE) + "#" + \
+        "|".join(HEADS_AFTER)

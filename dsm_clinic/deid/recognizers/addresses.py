@@ -1,0 +1,81 @@
+"""Street addresses: street type, name and civic number ("Via G. Garibaldi, 12/A", "P.zza XX
+Settembre n. 3", "c.so Vittorio Emanuele II 45 int. 7", "loc. Case Nuove snc"), and the CAP.
+
+Conventions of the gold spans: street and civic number are one INDIRIZZO span, the CAP is
+another INDIRIZZO span, the comune after it is LUOGO (found by the places recognizer) and the
+province abbreviation "(BO)" is not PHI. A lower-case street type needs a civic number, so that
+"per via orale" or "nel corso della visita" never count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dsm_clinic.deid.gazetteers import Gazetteers, norm
+from dsm_clinic.deid.recognizers.base import TextRecognizer, left_context
+
+_TYPES = (
+    r"via(?:\s+privata)?|viale|v\.le|vle|piazza|p\.zza|p\.za|pza|p\.le|piazzale|piazzetta|"
+    r"corso|c\.so|largo|l\.go|vicolo|v\.lo|vico|strada(?:\s+(?:statale|provinciale|comunale|"
+    r"vicinale))?|str\.|s\.s\.|ss|s\.p\.|sp|contrada|c\.da|c/da|località|localita'?|loc\.|"
+    r"frazione|fraz\.|borgo|b\.go|lungomare|lungotevere|lungarno|lungolago|salita|galleria|"
+    r"rione|traversa|circonvallazione|calle|fondamenta|campo|riviera|passeggiata|baluardo|"
+    r"viottolo|stradella|rampa|parco|residence|villaggio|rotonda|incrocio|borgata|stradone|"
+    r"vicoletto|viuzzo|sottoportico|lungadige|lungoparco|quartiere|contrà|androna|scalinata|"
+    r"cortile|corte|calata|discesa|piano|canale|stretto|giardino|giardini|sentiero|vialetto|"
+    r"passaggio|molo|banchina|ronco|rio\s+terà|ruga|salizada|via\s+vecchia|via\s+nuova"
+)
+_CONNECTORS = (r"(?i:di|de|del|della|dello|dei|degli|delle|d['’]|dell['’]|e|ed|al|alla|ai|agli|"
+               r"sul|sulla|in|a|da|dal|dalla|la|le|lo|il|per|san|santa|santo|sant['’]|s\.|ss\.)")
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[IVXLC]+\b|\d{1,2}°?(?=\s+[A-ZÀ-ÖØ-Þ]))"
+_NAME = (rf"(?:(?:{_CONNECTORS})[ \t]*)?{_NAME_WORD}"
+         rf"(?:(?:[ \t]+|[ \t]*['’][ \t]*|(?<=['’]))(?:(?:{_CONNECTORS})[ \t]*){{0,2}}{_NAME_WORD}){{0,5}}")
+_CIVIC = (r"(?:[ \t]*,[ \t]*|[ \t]+)(?i:(?:n\.?|n°|nº|nr\.?|num\.?|civico|civ\.)[ \t]*)?"
+          r"(?P<num>\d{1,4}(?:\s?/\s?[A-Za-z0-9]{1,3}|[A-Za-z](?![\w]))?|(?i:snc|s\.n\.c\.|s\.n\.))"
+          r"(?:\s*,?\s*(?i:int\.?|interno|scala|sc\.|piano|lotto|pal\.|palazzina)\s*[A-Za-z0-9]{1,3})?")
+# Street types in any case; names and civic numbers case-sensitive, so that a name stops at
+# the first lower-case word that is not a connector ("Via Roma e poi" -> "Via Roma").
+_ADDRESS = re.compile(
+    rf"(?<![\w.])(?P<type>(?i:{_TYPES}))(?:(?<=\.)|(?!\w))[ \t]*(?P<name>{_NAME})(?:{_CIVIC})?(?![\w])")
+_CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w./-]|,\d)")
+_NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
+
+
+class AddressRecognizer(TextRecognizer):
+    ENTITY = "INDIRIZZO"
+    NAME = "ItalianAddressRecognizer"
+    VERSION = "1"
+
+    def __init__(self, gazetteers: Gazetteers) -> None:
+        super().__init__()
+        self.gaz = gazetteers
+
+    def find(self, text: str) -> Iterator[tuple[int, int, float]]:
+        ends: list[int] = []
+        for m in _ADDRESS.finditer(text):
+            kind = m.group("type")
+            name = m.group("name")
+            has_civic = m.group("num") is not None
+            # The name must hold a capitalized word (the [IVX] and digit branches are no name).
+            if not any(w[:1].isupper() for w in re.findall(r"[^\W\d_]{2,}", name)):
+                continue
+            if kind[:1].islower() and not has_civic:
+                continue
+            if not has_civic and all(self.gaz.is_word(w) for w in re.findall(r"[^\W\d_]+", name)):
+                score = 0.5  # "Via Roma" holds a place; "Piazza Grande" may be anything
+            else:
+                score = 0.85 if has_civic else 0.6
+            end = m.end()
+            ends.append(end)
+            yield m.start(), end, score
+        for m in _CAP.finditer(text):
+            s, e = m.span("cap")
+            nxt = _NEXT_WORD.match(text, e)
+            after_address = any(0 <= s - end <= 3 for end in ends)
+            keyword = m.group().lower().startswith("c")
+            comune_after = nxt is not None and norm(nxt.group(1)) not in self.gaz.clinical
+            if keyword or comune_after or after_address and nxt is not None:
+                if left_context(text, s, n=1)[-1:] in (["n."], ["nr."], ["n°"]):
+                    continue
+                yield s, e, 0.75 if comune_after or keyword else 0.55

@@ -1,0 +1,343 @@
+"""Names of people without a pretrained Italian model, in layers.
+
+1. Titles, roles and relatives before a capitalized run ("Dott.ssa Maria De Luca", "pz ROSSI
+   MARIO", "la figlia Giulia", "MMG: Bianchi") and a birth or age phrase after it ("Rossi Mario,
+   82 anni", "Neri Anna (nata il ...)").
+2. First-name and surname gazetteers (names-dataset, see gazetteers.py): a run of two or more
+   capitalized words holding a known name ("Rossi Mario", "BIANCHI LUCA", "M. Rossi"), or one
+   known name capitalized inside a sentence ("visto con Bottaro").
+3. Every other capitalized occurrence, in the same note, of a word already found in a name;
+   a surname after "in" ("Moretti in Galli"); a line holding only a name (a signature).
+
+A known name that is also an Italian word (Rosa, Costa, Bruno, Serra) needs a second name word
+or a title; capitals at a sentence start or in an all-caps note say nothing, so a single word
+there needs a title too. Eponyms on the allow-list never count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dsm_clinic.deid.eponyms import is_always_allowed
+from dsm_clinic.deid.gazetteers import Gazetteers, norm
+from dsm_clinic.deid.recognizers.base import (
+    TextRecognizer,
+    Word,
+    left_context,
+    sentence_start,
+    upper_context,
+    words,
+)
+
+STRONG, WEAK, UNKNOWN, COMMON = "strong", "weak", "unknown", "common"
+
+_TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr|mr|mrs|ms|"
+          r"dott\.?\s?(?:ssa|sa)?|dottor(?:e|essa)?|dr\.?\s?(?:ssa|sa)?|prof\.?\s?(?:ssa)?|"
+          r"professor(?:e|essa)?|inf\.?|i\.\s?p\.|cpsi|ing\.|avv\.|arch\.|rag\.|geom\.|don|"
+          r"suor|mons\.|ost\.|tsrm|fkt|o\.?s\.?s\.?|egr\.|gent\.(?:mo|ma)?|chiar\.mo")
+_ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degente|utente|intestatari[oa]|richiedente|"
+         r"cognome(?:\s+e\s+nome)?|nome(?:\s+e\s+cognome)?|nominativo|generalità|"
+         r"mmg|pls|medico(?:\s+(?:curante|di\s+base|di\s+medicina\s+generale|di\s+guardia|"
+         r"referente|responsabile|specialista|di\s+reparto))?|curante|specialista|"
+         r"specializzand[oa]|primario|direttore|dirigente(?:\s+medico)?|responsabile|"
+         r"coordinat(?:ore|rice)|caposala|infermier[ea]|operatore|fisioterapista|"
+         r"logopedista|dietista|psicolog[oa]|assistente\s+sociale|ostetrica|tutor|terapista|"
+         r"vedov[oa]|ved\.|car[oa]|carissim[oa]|"
+         r"firmato|firma|f\.to|firmato\s+digitalmente\s+da|visto\s+da|visitat[oa]\s+da|"
+         r"a\s+cura\s+d(?:i|el|ella)|compilato\s+da|refertato\s+da|redatto\s+da|"
+         r"inviat[oa]\s+da|accompagnat[oa]\s+da(?:lla|l)?|chiamare|contattare|"
+         r"caregiver|badante|tutore|tutrice|amministratore\s+di\s+sostegno|ads|"
+         r"figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratello|sorella|nipote|"
+         r"nonn[oa]|zi[oa]|cugin[oa]|cognat[oa]|suocer[oa]|genero|nuora|compagn[oa]|"
+         r"convivente|coniuge|fidanzat[oa]|vicin[oa]\s+di\s+casa|amic[oa]|"
+         r"referente|delegat[oa]|collega")
+_TRIGGER = re.compile(
+    rf"(?:^|(?<=[^\w.]))(?:(?P<title>{_TITLE})|(?P<role>{_ROLE}))"
+    r"(?:\s+(?:di\s+nome|chiamat[oa]|sig\.?\s?(?:ra|na)?|signor[ae]?|dott\.?\s?(?:ssa)?|"
+    r"dr\.?\s?(?:ssa)?|prof\.?\s?(?:ssa)?))?"
+    r"\s*[:,(\-–]?\s*$", re.IGNORECASE)
+_TRIGGER_WORD = re.compile(rf"(?:{_TITLE}|{_ROLE})", re.IGNORECASE)
+_AFTER = re.compile(
+    r"\s*[,(\-–]?\s*(?:nat[oa]\b|n\.\s*(?:il|a)\b|classe\s+\d|di\s+(?:anni\s+)?\d{1,3}\s*(?:anni|aa)\b|"
+    r"anni\s+\d{1,3}\b|\d{1,3}\s*(?:anni|aa|a\.)(?!\w)|\(\s*\d{1,3}\s*(?:anni|aa)?\s*\)|"
+    r"\(\s*[MF]\s*\)|,\s*[MF]\s*,)", re.IGNORECASE)
+_PARTICLES = {"de", "di", "da", "del", "della", "dello", "dei", "degli", "dal", "dalla", "la",
+              "lo", "li", "le", "van", "von", "der", "den", "ter", "el", "al", "ben", "bin",
+              "ibn", "abu", "dos", "das", "du", "des", "mc", "mac", "st", "san"}
+_LOWER_PARTICLES = {"de", "di", "da", "del", "della", "dal", "dalla", "van", "von", "der",
+                    "el", "al", "ben", "bin", "dos", "du", "des"}
+# Function words that a name list may hold (noise in names-dataset) but never name anyone.
+_FUNCTION_WORDS = {"il", "lo", "i", "gli", "un", "una", "uno", "e", "ed", "o", "ma", "per", "con",
+                   "su", "tra", "fra", "che", "chi", "non", "se", "si", "no", "nel", "nella",
+                   "sul", "sulla", "ha", "ho", "è", "era", "sono", "anche", "come", "mai", "poi",
+                   "ok", "sì", "ad", "ai", "al", "alla", "allo", "nei", "negli", "sui",
+                   "più", "meno", "molto", "poco", "tutto", "tutti", "bene", "male", "ore", "in", "a",
+                   "da", "of", "the", "and"}
+_APOSTROPHE_PREFIXES = ("d'", "dell'", "dall'", "de'", "dal'", "l'", "o'")
+_MARRIED = re.compile(r" in ((?:(?:[Dd]e|[Dd]i|[Dd]el|[Ll][ao]) )?[A-ZÀ-Þ][\w'’]+)(?!\w)")
+_INSTITUTION_WORDS = {"villa", "casa", "clinica", "residenza", "istituto", "fondazione",
+                      "ospedale", "policlinico", "presidio", "centro", "hospice", "rsa"}
+_SAINT = re.compile(r"(?:\bsan|\bsanta|\bsanto|\bsant['’]|\bs\.|\bss\.|\bbeato|\bbeata|"
+                    r"\bpapa|\bvia|\bviale|\bpiazza|\bcorso|\bospedale|\bistituto|\bclinica|"
+                    r"\bcasa\s+di\s+cura|\bfondazione|\bpoliclinico)\s*$", re.IGNORECASE)
+_MAX_NAME_WORDS = 4
+
+
+class _Tok:
+    __slots__ = ("start", "end", "text", "kind", "first", "surname", "initial", "particle",
+                 "clinical")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start, self.end, self.text = start, end, text
+        self.kind = COMMON
+        self.first = self.surname = self.initial = self.particle = self.clinical = False
+
+
+class NameRecognizer(TextRecognizer):
+    ENTITY = "PERSONA"
+    NAME = "ItalianNameRecognizer"
+    VERSION = "1"
+
+    def __init__(self, gazetteers: Gazetteers) -> None:
+        super().__init__()
+        self.gaz = gazetteers
+
+    # --- words
+    def _classify(self, w: Word, text: str) -> _Tok:
+        tok = _Tok(w.start, w.end, w.text)
+        word = w.text.rstrip("'’")
+        key = norm(word)
+        if w.text[-1:] in "'’" and len(word) > 1:  # GIA', PERCHE': an accent typed as apostrophe
+            key = key[:-1] + {"a": "à", "e": "è", "i": "ì", "o": "ò", "u": "ù"}.get(key[-1], key[-1])
+            if key in self.gaz.vocabulary:
+                return tok
+        if len(word) == 1:
+            before = text[w.start - 1:w.start] if w.start else " "
+            if word.isupper() and text[w.end:w.end + 1] == "." and before in " \t\n(\"'":
+                tok.initial, tok.end, tok.kind = True, w.end + 1, UNKNOWN
+            return tok
+        if key in _PARTICLES:
+            tok.particle = True
+            return tok
+        if is_always_allowed(word) or key in self.gaz.clinical or key in _FUNCTION_WORDS:
+            tok.clinical = True
+            return tok
+        main = key
+        for prefix in _APOSTROPHE_PREFIXES:
+            if key.startswith(prefix) and len(key) > len(prefix) + 1:
+                main = key[len(prefix):]
+                break
+        parts = [p for p in re.split(r"-", main) if p]
+        tok.first = any(p in self.gaz.first_names for p in parts) or key in self.gaz.first_names
+        tok.surname = any(p in self.gaz.surnames for p in parts) or key in self.gaz.surnames
+        # A word is common when every part is an Italian or clinical word; an apostrophe
+        # surname (D'Angelo) is never common, "dell'ospedale" never capitalized mid-sentence.
+        common = all(self.gaz.is_word(p) for p in parts) and (main == key or key in
+                                                              self.gaz.vocabulary)
+        if tok.first or tok.surname:
+            tok.kind = WEAK if common else STRONG
+        else:
+            tok.kind = COMMON if common else UNKNOWN
+        if word.isupper() and len(word) <= 3 and not upper_context(text, w.start, w.end):
+            tok.kind = COMMON  # an acronym in mixed-case text (TAO, ECG), unless a title says
+        tok.clinical = key in self.gaz.clinical or key in _FUNCTION_WORDS
+        return tok
+
+    # --- runs of capitalized words
+    def _runs(self, toks: list[_Tok], text: str) -> Iterator[list[_Tok]]:
+        """Runs of adjacent capitalized words, initials and particles (one space between)."""
+        run: list[_Tok] = []
+        for i, t in enumerate(toks):
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            adjacent = bool(run) and text[run[-1].end:t.start] in (" ", "")
+            capital = t.text[:1].isupper() and not t.particle
+            # A capitalized particle joins even at the end: "Angelica Dalla," (see _judge).
+            particle = t.particle and (t.text[:1].isupper() and bool(run) or (
+                nxt is not None and nxt.text[:1].isupper() and text[t.end:nxt.start] in (" ", "")
+                and (t.text[:1].isupper() or norm(t.text) in _LOWER_PARTICLES)))
+            if (capital or particle) and (adjacent or not run):
+                run.append(t)
+                continue
+            if run:
+                yield run
+            run = [t] if capital or particle else []
+        if run:
+            yield run
+
+    def _segments(self, run: list[_Tok], text: str) -> Iterator[tuple[list[_Tok], str | None]]:
+        """Cut a run at common words into candidate names, each with its trigger."""
+        seg: list[_Tok] = []
+        trigger: str | None = None
+        alone = self._alone_on_line(text, run[0].start, run[-1].end) and len(run) >= 2
+        for k, t in enumerate(run):
+            nxt = run[k + 1] if k + 1 < len(run) else None
+            if not seg:
+                trigger = self._trigger(text, t.start)
+            if t.particle or t.initial or t.kind != COMMON or \
+                    self._common_in_name(t, nxt, seg, trigger, text) or \
+                    alone and not seg and not t.clinical and nxt is not None and nxt.first \
+                    and nxt.kind == STRONG:  # a signature line: "Regge Sandro Livio"
+                seg.append(t)
+                continue
+            if seg:
+                yield seg, trigger
+            seg, trigger = [], None
+        if seg:
+            yield seg, trigger
+
+    def _common_in_name(self, t: _Tok, nxt: _Tok | None, seg: list[_Tok], trigger: str | None,
+                        text: str) -> bool:
+        """Whether a common word is part of a name here: surnames are often words too
+        (Giacconi, Barese, Caboto). Clinical and function words never are."""
+        if t.clinical:
+            # a surname that is a clinical word ("Signora Eco G."): only as the first word after
+            # a title or role, with an initial or a first name after it
+            return not seg and trigger is not None and nxt is not None and t.text[:1].isupper() \
+                and (nxt.initial or nxt.first and nxt.kind in (STRONG, WEAK)) \
+                and norm(t.text) not in _FUNCTION_WORDS and not _TRIGGER_WORD.fullmatch(t.text)
+        caps = upper_context(text, t.start, t.end)
+        words_in = [x for x in seg if not x.particle and not x.initial]
+        if seg and not words_in:  # "Del Caboto", "S. Caboto"
+            return trigger is not None or nxt is not None and (
+                nxt.first or nxt.initial) and nxt.kind in (STRONG, WEAK, UNKNOWN)
+        if not seg:
+            if trigger == "title":
+                return True  # "Dott.ssa Giacconi"
+            nxt_name = nxt is not None and (nxt.initial or nxt.kind in (STRONG, WEAK, UNKNOWN))
+            if trigger == "role" and nxt_name:
+                return True  # "Pz: Caboto S."
+            # "GIACCONI Cristina": an upper-case word before a first name in mixed-case text
+            return not caps and t.text.isupper() and len(t.text) >= 3 and nxt is not None \
+                and nxt.first and nxt.kind in (STRONG, WEAK)
+        if any(x.kind == COMMON for x in words_in) or len(words_in) >= 3:
+            return False
+        if caps:
+            # "DR.SSA CRISTINA GIACCONI": after a first name alone, with a trigger
+            return trigger is not None and len(words_in) == 1 and words_in[0].first \
+                and not words_in[0].surname
+        if t.text.isupper() and len(t.text) >= 3:
+            return True  # "Cristina GIACCONI"
+        last = words_in[-1]
+        # "Teresa Barese": a capitalized word after a first name that is no Italian word, or
+        # after any name word when a title or role stands before ("dott. Vincentio Druso")
+        return trigger is not None or last.first and last.kind == STRONG
+
+    def _trigger(self, text: str, start: int) -> str | None:
+        """'title', 'role' or None for what stands just before `start`."""
+        m = _TRIGGER.search(text, max(0, start - 48), start)
+        if m is None:
+            return None
+        return "title" if m.group("title") else "role"
+
+    def find(self, text: str) -> Iterator[tuple[int, int, float]]:
+        toks = [self._classify(w, text) for w in words(text)]
+        found: list[tuple[int, int, float]] = []
+        for run in self._runs(toks, text):
+            for seg, trigger in self._segments(run, text):
+                found.extend(self._judge(seg, trigger, text))
+        found.extend(self._married_names(found, text))
+        found.extend(self._propagate(found, toks, text))
+        yield from found
+
+    def _married_names(self, found: list[tuple[int, int, float]],
+                       text: str) -> list[tuple[int, int, float]]:
+        """A husband's surname after a woman's name: "Giuseppina Moretti in Galli"."""
+        extra = []
+        for _, end, score in found:
+            m = _MARRIED.match(text, end)
+            if m and score >= 0.7 and norm(m.group(1)) not in self.gaz.clinical:
+                extra.append((m.start(1), m.end(1), score))
+        return extra
+
+    def _judge(self, run: list[_Tok], trigger: str | None,
+               text: str) -> list[tuple[int, int, float]]:
+        # Trim particles at the edges; a capitalized one ending a name after a trigger is a
+        # surname ("Sig.ra Angelica Dalla,").
+        while run and run[-1].particle:
+            tail = run[-1]
+            if trigger and tail.text[:1].isupper() and len(run) > 1 and \
+                    re.match(r"\s*(?:[,;:()\n–-]|$)", text[tail.end:tail.end + 2]):
+                break
+            run = run[:-1]
+        while run and run[0].particle and not run[0].text[:1].isupper():
+            run = run[1:]
+        names = [t for t in run if not t.particle and not t.initial]
+        if not names:
+            return []
+        start, end = run[0].start, run[-1].end
+        if _SAINT.search(text, max(0, start - 30), start) or \
+                not trigger and run[0].initial and run[0].text == "S" or \
+                norm(run[0].text) in _INSTITUTION_WORDS:  # S. Orsola, Villa Serena: places
+            return []
+        caps = upper_context(text, start, end)
+        after = bool(_AFTER.match(text, end))
+        strong = sum(t.kind == STRONG for t in names)
+        weak = sum(t.kind == WEAK for t in names)
+        unknown = sum(t.kind == UNKNOWN for t in names)
+        common = sum(t.kind == COMMON for t in names)
+        has_first = any(t.first for t in names)
+        has_surname = any(t.surname for t in names)
+        if len(names) > _MAX_NAME_WORDS:
+            if not trigger:
+                return []
+            keep = []
+            for t in run:
+                keep.append(t)
+                if sum(not x.particle and not x.initial for x in keep) == _MAX_NAME_WORDS:
+                    break
+            run, end = keep, keep[-1].end
+        if trigger:
+            return [(start, end, 0.9 if trigger == "title" else 0.85)]
+        if after and (strong or weak or unknown) and not common:
+            return [(start, end, 0.8)]
+        informative = not caps and not sentence_start(text, start)
+        # a line holding nothing but these words: a signature or a heading with a name
+        alone = self._alone_on_line(text, start, end)
+        if len(names) >= 2 or run[0].initial or run[-1].initial:
+            if strong >= 1 and strong + weak >= 2:
+                return [(start, end, 0.8)]
+            if strong >= 1 and (unknown >= 1 or len(run) > len(names)):
+                return [(start, end, 0.7 if informative or caps else 0.6)]
+            if weak >= 2 and has_first and has_surname:
+                return [(start, end, 0.6)]
+            if weak >= 1 and len(run) > len(names) and (informative or caps or alone):
+                return [(start, end, 0.55)]  # "M. Rossi", "De Luca"
+            if alone and unknown >= 1 and has_first and not common:
+                return [(start, end, 0.55)]  # "GIANVECCHIO MARCO" signing a letter
+            return []
+        only = names[0]
+        if norm(only.text) in self.gaz.comuni and \
+                left_context(text, start, n=1)[-1:] in (["a"], ["in"], ["di"], ["da"], ["ad"]):
+            return []  # "di Pistoia": the places recognizer's
+        if only.kind == STRONG and informative and not only.text.isupper():
+            return [(start, end, 0.6)]
+        if only.first and only.kind in (STRONG, WEAK) and self._alone_on_line(text, start, end):
+            return [(start, end, 0.6)]  # a signature: "Gennaro" on the last line
+        return []
+
+    @staticmethod
+    def _alone_on_line(text: str, start: int, end: int) -> bool:
+        before = text.rfind("\n", 0, start) + 1
+        after = text.find("\n", end)
+        after = len(text) if after == -1 else after
+        return not text[before:start].strip() and not text[end:after].strip(" .,")
+
+    def _propagate(self, found: list[tuple[int, int, float]], toks: list[_Tok],
+                   text: str) -> list[tuple[int, int, float]]:
+        """Other capitalized occurrences of words already found in names in this note."""
+        confident = {norm(t.text) for s, e, score in found if score >= 0.7
+                     for t in toks if s <= t.start and t.end <= e
+                     and not t.particle and not t.initial and len(t.text) >= 3
+                     and t.kind != COMMON}
+        if not confident:
+            return []
+        covered = [(s, e) for s, e, _ in found]
+        extra = []
+        for t in toks:
+            if norm(t.text) in confident and t.text[:1].isupper() and \
+                    not any(s <= t.start < e for s, e in covered):
+                if _SAINT.search(text, max(0, t.start - 30), t.start):
+                    continue
+                extra.append((t.start, t.end, 0.7))
+        return extra

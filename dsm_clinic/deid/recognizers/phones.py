@@ -1,0 +1,89 @@
+"""Italian phone and fax numbers: +39/0039 prefixes, mobiles starting with 3, landlines starting
+with 0, toll-free 800/803 numbers, written with spaces, dashes, dots, slashes or parentheses.
+
+A number is a phone only when its digits fit an Italian numbering plan (mobile: 9-10 digits
+from 3; landline: 6-11 digits from 0 and a non-zero second digit), and it is not a date, a
+dose, a lab value or a blood pressure: those start with another digit, are too short, carry a
+unit ("500 mg") or a clinical abbreviation ("Hb 12.3", "PA 130/80") before them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dsm_clinic.deid.recognizers.base import TextRecognizer, left_context
+
+_SEP = r"(?:[ \t]?[./-][ \t]?|[ \t])"
+_CANDIDATE = re.compile(
+    r"(?<![\w/.,+-])"
+    r"(?P<prefix>(?:\+|00)[ \t]?39[ \t./-]*|\(\+?39\)[ \t]*)?"
+    r"(?P<body>\(0\d{1,3}\)[ \t]?\d[\d \t./-]*\d|\d(?:\d|" + _SEP + r"(?=\d)){5,16})"
+    r"(?![\w]|[.,/-]\d)")
+_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+_TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}\s*-\s*\d{1,2}[.:]\d{2}$")
+_UNIT_AFTER = re.compile(
+    r"^\s*(?:mg|mcg|µg|ug|g|gr|kg|ml|cc|l|dl|mmol|meq|mmhg|mm|cm|m|%|bpm|/min|x|u|ui|iu|"
+    r"unit|cp|cpr|fl|gtt|puff|anni|aa|mesi|giorni|gg|ore|h|min|sec|volte|€|euro|"
+    r"mila|milioni|copie|/mmc|/mm3|/µl|/ul|cells|cellule|pz|pazienti|casi)\b", re.IGNORECASE)
+_PHONE_WORDS = {"tel", "tel.", "telefono", "telefonico", "telefonica", "cell", "cell.",
+                "cellulare", "fax", "recapito", "recapiti", "reperibile", "chiamare",
+                "contattare", "numero", "n.", "nr", "nr.", "cel", "cel.", "mob", "mob.",
+                "mobile", "ufficio", "segreteria", "centralino", "int", "ph", "whatsapp",
+                "contatto", "contatti", "telefonare", "tel:", "tel/fax", "telefax"}
+# Clinical abbreviations that put a number before them out of the phone question.
+_CLINICAL_BEFORE = {"pa", "fc", "fr", "hb", "hgb", "ht", "hct", "gb", "wbc", "plt", "pcr",
+                    "inr", "spo2", "sat", "tc", "glicemia", "creatinina", "na", "k", "cl",
+                    "peso", "altezza", "bmi", "dose", "mg", "ml", "cartella", "nosologico",
+                    "sdo", "id", "verbale", "pratica", "cod", "cod.", "codice", "ricovero",
+                    "tessera", "ts", "iban", "cc", "c/c", "prot", "prot.", "protocollo",
+                    "referto", "lotto", "matricola", "impegnativa", "ricetta", "nre", "cf",
+                    "c.f.", "ore", "h", "dalle", "alle", "orario"}
+
+
+def _digits(s: str) -> str:
+    return "".join(c for c in s if c.isdigit())
+
+
+def plausible_italian_number(digits: str, *, international: bool) -> bool:
+    """True when `digits` (no prefix) fit an Italian mobile, landline or toll-free number."""
+    n = len(digits)
+    if digits.startswith("3"):
+        return 9 <= n <= 10
+    if digits.startswith("0"):
+        return 6 <= n <= 11 and digits[1] != "0"
+    if digits.startswith(("800", "803")):
+        return n in (9, 10)
+    return international and 8 <= n <= 11
+
+
+class ItalianPhoneRecognizer(TextRecognizer):
+    ENTITY = "TELEFONO"
+    NAME = "ItalianPhoneRecognizer"
+    VERSION = "1"
+
+    def find(self, text: str) -> Iterator[tuple[int, int, float]]:
+        for m in _CANDIDATE.finditer(text):
+            body = m.group("body").rstrip(" \t./-")
+            start, end = m.start(), m.start("body") + len(body)
+            international = m.group("prefix") is not None
+            compact = body.replace(" ", "")
+            if not international and (_DATE.match(compact) or _TIME_RANGE.match(compact)):
+                continue
+            digits = _digits(body)
+            if not plausible_italian_number(digits, international=international):
+                continue
+            if len(digits) < 9 and _UNIT_AFTER.match(text[end:end + 12]):
+                continue  # "100000 UI", "48 ore": nine digits or more are no dose
+            left = left_context(text, m.start(), n=3)
+            near = left[-2:]
+            if any(w.rstrip(":.") in _CLINICAL_BEFORE for w in near) and not international:
+                continue
+            grouped = body.count(" ") + body.count("/") + body.count("-") + body.count(".") > 0
+            score = 0.6
+            if international or any(w.rstrip(":") in _PHONE_WORDS or w in _PHONE_WORDS
+                                    for w in left):
+                score = 0.9
+            elif not grouped and digits.startswith("0") and len(digits) < 9:
+                score = 0.45  # a bare 0-led number of 6-8 digits is often a code
+            yield start, end, score
