@@ -42,3 +42,20 @@ def run_stage(state: CliState, name: str, **options: Any) -> Any:
     spec = get_stage(name)
     with render.progress(enabled=not state.json) as on_progress:
         return spec.call(ws, on_progress=on_progress, **options)
+
+
+def run_pipeline_file(state: CliState, ws, path) -> list:
+    """Run a pipeline file with a banner per stage and progress bars; print the ✓ list unless
+    --json. Returns the stage outcomes."""
+    from dsm_clinic.pipeline import run_pipeline
+
+    with render.progress(enabled=not state.json) as on_progress:
+        def on_stage(i: int, total: int, label: str) -> None:
+            if not state.json:
+                render.err.print(f"[bold cyan]stage {i}/{total}[/] {label}")
+
+        outcomes = run_pipeline(ws, path, on_stage=on_stage, on_progress=on_progress)
+    if not state.json:
+        for o in outcomes:
+            render.out.print(f"[green]✓[/] {o.stage} ({o.seconds}s)")
+    return outcomes

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from dsm_clinic.cli import render
-from dsm_clinic.cli.context import CliState, json_option, pass_state
+from dsm_clinic.cli.context import CliState, json_option, pass_state, run_pipeline_file
 
 
 @click.group("pipeline")
@@ -44,18 +44,7 @@ def run_cmd(state: CliState, file: Path) -> None:
     \b
         dsm-clinic --workspace ward-a pipeline run nightly.yaml
     """
-    from dsm_clinic.pipeline import run_pipeline
-
-    ws = state.open_workspace()
-    with render.progress(enabled=not state.json) as on_progress:
-        def on_stage(i: int, total: int, label: str) -> None:
-            if not state.json:
-                render.err.print(f"[bold cyan]stage {i}/{total}[/] {label}")
-
-        outcomes = run_pipeline(ws, file, on_stage=on_stage, on_progress=on_progress)
+    outcomes = run_pipeline_file(state, state.open_workspace(), file)
     if state.json:
         render.print_json([{"stage": o.stage, "seconds": o.seconds, "result": o.result}
                            for o in outcomes])
-        return
-    for o in outcomes:
-        render.out.print(f"[green]✓[/] {o.stage} ({o.seconds}s)")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dsm_clinic.cli import render
-from dsm_clinic.cli.context import CliState, json_option, pass_state
+from dsm_clinic.cli.context import CliState, json_option, pass_state, run_pipeline_file
 
 
 def _policy_source(policy: str) -> Path:
@@ -69,7 +69,7 @@ def demo_cmd(state: CliState, directory: Path, force: bool) -> None:
     """
     from dsm_clinic.errors import error
     from dsm_clinic.governance.policy import bundled_policy_path
-    from dsm_clinic.pipeline import bundled_pipeline, run_pipeline
+    from dsm_clinic.pipeline import bundled_pipeline
     from dsm_clinic.workspace import CONFIG_FILE
     from dsm_clinic.workspace_init import init_workspace
 
@@ -81,19 +81,10 @@ def demo_cmd(state: CliState, directory: Path, force: bool) -> None:
     from dsm_clinic.workspace import Workspace
 
     ws = Workspace.open(directory)
-    with render.progress(enabled=not state.json) as on_progress:
-        def on_stage(i: int, total: int, label: str) -> None:
-            if not state.json:
-                render.err.print(f"[bold cyan]stage {i}/{total}[/] {label}")
-
-        outcomes = run_pipeline(ws, bundled_pipeline("demo"), on_stage=on_stage,
-                                on_progress=on_progress)
-    summary = {"workspace": result["workspace"],
-               "stages": [{"stage": o.stage, "seconds": o.seconds} for o in outcomes]}
+    outcomes = run_pipeline_file(state, ws, bundled_pipeline("demo"))
     if state.json:
-        render.print_json(summary)
+        render.print_json({"workspace": result["workspace"],
+                           "stages": [{"stage": o.stage, "seconds": o.seconds} for o in outcomes]})
         return
-    for o in outcomes:
-        render.out.print(f"[green]✓[/] {o.stage} ({o.seconds}s)")
     render.out.print(f"Demo workspace: {result['workspace']}; "
                      f"audit report: {result['workspace']}/reports/audit.html")
