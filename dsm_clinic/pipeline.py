@@ -91,7 +91,7 @@ def run_pipeline(
                   options={"file": workspace.shown(p), "sha256": sha256_file(p),
                            "pipeline": pipe.spec.name}, inputs=[p]) as run:
         total = len(pipe.spec.stages)
-        for i, (st, opts) in enumerate(zip(pipe.spec.stages, pipe.options), start=1):
+        for i, (st, opts) in enumerate(zip(pipe.spec.stages, pipe.options, strict=True), start=1):
             label = st.name or st.run
             if on_stage:
                 on_stage(i, total, label)

@@ -34,7 +34,7 @@ def test_appended_records_chain_and_verify(tmp_path):
     recs = [json.loads(x) for x in _lines(log)]
     assert [r["seq"] for r in recs] == [1, 2, 3, 4, 5, 6]
     assert recs[0]["prev_hash"] == "0" * 64
-    assert all(b["prev_hash"] == a["hash"] for a, b in zip(recs, recs[1:]))
+    assert all(b["prev_hash"] == a["hash"] for a, b in zip(recs, recs[1:], strict=False))
     assert all(record_hash(r) == r["hash"] for r in recs)
     assert log.read_head() == {"seq": 6, "hash": recs[-1]["hash"]}
     result = log.verify()

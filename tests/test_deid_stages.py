@@ -33,7 +33,7 @@ def test_deid_run_tag_mode_removes_phi_and_keeps_fields(cli, workspace, raw):
     assert (summary["read"], summary["written"], summary["rejected"]) == (24, 24, 0)
     src, out = _jsonl(raw / "notes.jsonl"), _jsonl(workspace.root / "deid" / "notes.jsonl")
     assert [o["id"] for o in out] == [s["id"] for s in src]
-    for s, o in zip(src, out):
+    for s, o in zip(src, out, strict=True):
         assert o["patient_id"] == s["patient_id"] and o["kind"] == s["kind"]
         assert o["date"] == s["date"][:4]  # a date field is PHI: only the year is kept
         for p in s["phi"]:
@@ -57,7 +57,7 @@ def test_surrogates_keep_intervals_between_a_patients_note_dates(cli, workspace,
                f"{ws}/deid").exit_code == 0
     src, out = _jsonl(raw / "notes.jsonl"), _jsonl(workspace.root / "deid" / "notes.jsonl")
     by_patient: dict = {}
-    for s, o in zip(src, out):
+    for s, o in zip(src, out, strict=True):
         assert o["date"] != s["date"]
         by_patient.setdefault(s["patient_id"], []).append(
             (dt.date.fromisoformat(s["date"]), dt.date.fromisoformat(o["date"])))

@@ -28,7 +28,7 @@ def data_synth(run: Run, opts: SynthOptions):
     result = synthesize_corpus(opts.out, notes=opts.notes, seed=opts.seed, labeled=opts.labeled,
                                label_noise=opts.label_noise, on_progress=run.progress)
     counts = {"notes": result.notes, "labeled": result.labeled}
-    for name, path in result.paths.items():
+    for path in result.paths.values():
         run.output(path, records=counts.get(Path(path).stem))
     return result
 

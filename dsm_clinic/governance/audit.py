@@ -235,7 +235,7 @@ class AuditLog:
         present = set(seq_count)
 
         prev_seq, prev_hash = 0, GENESIS
-        for i, (raw, rec) in enumerate(zip(lines, parsed), start=1):
+        for i, (raw, rec) in enumerate(zip(lines, parsed, strict=True), start=1):
             if rec is None:
                 return self._fail(i, None, "modified", "the line is not a valid JSON record", i - 1)
             seq = rec.get("seq")
