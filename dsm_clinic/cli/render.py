@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,27 @@ def show_error(exc: DsmError, as_json: bool) -> None:
         err.print(f"  hint: {exc.hint}", highlight=False, style="dim")
 
 
+def _metrics(metrics: dict) -> str:
+    return "  ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                     for k, v in metrics.items())
+
+
+def _log_lines(every_s: float = 10.0):
+    """A progress callback for logs: one line per task every `every_s` seconds and at the end."""
+    last: dict[str, float] = {}
+
+    def update(task: str, completed: int, total: int | None = None, **metrics: Any) -> None:
+        now = time.monotonic()
+        done = total is not None and completed >= total
+        if not done and now - last.get(task, 0.0) < every_s:
+            return
+        last[task] = now
+        of = f"/{total}" if total is not None else ""
+        err.print(f"  {task} {completed}{of} {_metrics(metrics)}".rstrip(), highlight=False)
+
+    return update
+
+
 @contextlib.contextmanager
 def progress(enabled: bool = True) -> Iterator[Any]:
     """Yield an `on_progress(task, completed, total, **metrics)` callback drawing Rich bars
@@ -69,14 +91,16 @@ def progress(enabled: bool = True) -> Iterator[Any]:
     if not enabled:
         yield None
         return
+    if not err.is_terminal:  # cron jobs, CI, `make demo > log`: plain lines, not a live display
+        yield _log_lines()
+        return
     bars = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), TextColumn("{task.fields[metrics]}"), console=err,
                     transient=False)
     tasks: dict[str, Any] = {}
 
     def update(task: str, completed: int, total: int | None = None, **metrics: Any) -> None:
-        shown = "  ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
-                          for k, v in metrics.items())
+        shown = _metrics(metrics)
         if not tasks:
             bars.start()  # only once there is something to draw
         if task not in tasks:
