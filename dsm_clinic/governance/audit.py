@@ -213,29 +213,27 @@ class AuditLog:
                     continue
 
     # ---------------------------------------------------------------- verifying
-    def verify(self) -> VerifyResult:
-        """Check every record, the chain and the head; report the first problem found."""
-        lines: list[bytes] = []
-        if self.path.exists():
-            data = self.path.read_bytes()
-            if data and not data.endswith(b"\n"):
-                lines_all = data.split(b"\n")
-                return self._fail(len(lines_all), None, "modified",
-                                  "the last line is not terminated by a newline", len(lines_all) - 1)
-            lines = data.split(b"\n")[:-1] if data else []
-        parsed: list[dict | None] = []
-        for raw in lines:
-            try:
-                rec = json.loads(raw.decode("ascii"))
-                parsed.append(rec if isinstance(rec, dict) else None)
-            except (ValueError, UnicodeDecodeError):
-                parsed.append(None)
-        seq_count = Counter(r.get("seq") for r in parsed if r is not None)
-        hash_by_seq = {r.get("seq"): r.get("hash") for r in parsed if r is not None}
-        present = set(seq_count)
+    def _lines(self) -> Iterator[tuple[int, bytes, dict | None]]:
+        """(line number, raw bytes without the newline, parsed record or None), streamed."""
+        if not self.path.exists():
+            return
+        with open(self.path, "rb") as fh:
+            for i, raw in enumerate(fh, start=1):
+                body = raw[:-1] if raw.endswith(b"\n") else raw
+                try:
+                    rec = json.loads(body.decode("ascii"))
+                except (ValueError, UnicodeDecodeError):
+                    rec = None
+                yield i, body, rec if isinstance(rec, dict) else None
 
-        prev_seq, prev_hash = 0, GENESIS
-        for i, (raw, rec) in enumerate(zip(lines, parsed, strict=True), start=1):
+    def verify(self) -> VerifyResult:
+        """Check every record, the chain and the head; report the first problem found.
+
+        Streams the log in constant memory; only when something is wrong is it read a second
+        time, to tell a deletion from a reordering or an insertion."""
+        prev_seq, prev_hash, n = 0, GENESIS, 0
+        for i, raw, rec in self._lines():
+            n = i
             if rec is None:
                 return self._fail(i, None, "modified", "the line is not a valid JSON record", i - 1)
             seq = rec.get("seq")
@@ -249,34 +247,13 @@ class AuditLog:
                     return self._fail(i, seq, "bad_hmac", "record carries no HMAC", i - 1)
                 if not hmac_mod.compare_digest(record_hmac(self.key, rec["hash"]), str(rec["hmac"])):
                     return self._fail(i, seq, "bad_hmac", "HMAC does not match (forged or re-hashed)", i - 1)
-            expected = prev_seq + 1
-            links = rec.get("prev_hash") == prev_hash
-            genuine = rec.get("prev_hash") == (GENESIS if seq == 1 else hash_by_seq.get(seq - 1))
-            if seq == expected and links:
+            if seq == prev_seq + 1 and rec.get("prev_hash") == prev_hash:
                 prev_seq, prev_hash = seq, rec["hash"]
                 continue
-            if seq_count[seq] > 1:
-                kind, detail = "inserted", f"seq {seq} appears {seq_count[seq]} times"
-            elif seq == expected and i > 1:
-                # A unique, self-consistent record that no longer links to its predecessor:
-                # the predecessor was edited and re-hashed (an inserted copy would repeat a seq).
-                return self._fail(i - 1, prev_seq, "modified",
-                                  f"content was changed and re-hashed: seq {seq} links to a "
-                                  "different version of it", i - 2)
-            elif seq == expected:
-                kind, detail = "inserted", "the first record does not start the chain"
-            elif seq > expected and expected not in present:
-                kind = "deleted"
-                detail = (f"record seq {expected} is missing" if seq == expected + 1
-                          else f"records seq {expected}..{seq - 1} are missing")
-            elif genuine:
-                kind, detail = "reordered", f"expected seq {expected} here, found seq {seq}"
-            else:
-                kind, detail = "inserted", f"seq {seq} does not belong to the chain"
-            return self._fail(i, seq, kind, detail, i - 1)
-
+            return self._chain_problem(i, rec, prev_seq)
+        if self.path.exists() and self.path.stat().st_size and not self._ends_with_newline():
+            return self._fail(n, None, "modified", "the last line is not terminated by a newline", n - 1)
         head = self.read_head()
-        n = len(lines)
         if head is None:
             if self.head_path.exists():
                 return self._fail(None, None, "head", "head file is unreadable", n)
@@ -291,6 +268,41 @@ class AuditLog:
         if head["hash"] != prev_hash:
             return self._fail(None, head["seq"], "head", "head hash does not match the last record", n)
         return VerifyResult(ok=True, records=n, last_seq=prev_seq, hmac_checked=self.key is not None)
+
+    def _ends_with_newline(self) -> bool:
+        with open(self.path, "rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            return fh.read(1) == b"\n"
+
+    def _chain_problem(self, i: int, rec: dict, prev_seq: int) -> VerifyResult:
+        """Name what broke the chain at line `i`, using what the whole file holds."""
+        seq_count: Counter = Counter()
+        hash_by_seq: dict = {}
+        for _, _, r in self._lines():
+            if r is not None:
+                seq_count[r.get("seq")] += 1
+                hash_by_seq.setdefault(r.get("seq"), r.get("hash"))
+        seq, expected = rec["seq"], prev_seq + 1
+        genuine = rec.get("prev_hash") == (GENESIS if seq == 1 else hash_by_seq.get(seq - 1))
+        if seq_count[seq] > 1:
+            kind, detail = "inserted", f"seq {seq} appears {seq_count[seq]} times"
+        elif seq == expected and i > 1:
+            # A unique, self-consistent record that no longer links to its predecessor:
+            # the predecessor was edited and re-hashed (an inserted copy would repeat a seq).
+            return self._fail(i - 1, prev_seq, "modified",
+                              f"content was changed and re-hashed: seq {seq} links to a "
+                              "different version of it", i - 2)
+        elif seq == expected:
+            kind, detail = "inserted", "the first record does not start the chain"
+        elif seq > expected and expected not in seq_count:
+            kind = "deleted"
+            detail = (f"record seq {expected} is missing" if seq == expected + 1
+                      else f"records seq {expected}..{seq - 1} are missing")
+        elif genuine:
+            kind, detail = "reordered", f"expected seq {expected} here, found seq {seq}"
+        else:
+            kind, detail = "inserted", f"seq {seq} does not belong to the chain"
+        return self._fail(i, seq, kind, detail, i - 1)
 
     def _fail(self, line, seq, kind, detail, good) -> VerifyResult:
         return VerifyResult(ok=False, records=good, last_seq=0, hmac_checked=self.key is not None,

@@ -1,0 +1,141 @@
+"""The analyzer on held-out hand-written notes it was never tuned on (tests/data/deid_holdout.md).
+
+The floors sit just under the figures measured when the notes were written, so they guard
+against regressions without pretending the issue target (token recall 0.99) is met; the
+strict xfail tests say where it is not, and turn red once it is, so the floors get raised.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dsm_clinic.deid.analyzer import build_analyzer
+from dsm_clinic.deid.entities import PHI_TYPES
+from dsm_clinic.deid.evaluate import evaluate_analyzer, parse_markup_notes
+
+DATA = Path(__file__).parent / "data"
+
+# Measured on the 32 notes: token recall 0.8966, precision 0.9196; span-overlap recall 0.8943
+# (PERSONA 0.9104); leak rate 0.1132. Floors are those figures less about 0.01.
+TOKEN_RECALL_FLOOR = 0.88
+TOKEN_PRECISION_FLOOR = 0.90
+SPAN_OVERLAP_RECALL_FLOOR = 0.88
+PERSONA_SPAN_OVERLAP_RECALL_FLOOR = 0.90
+LEAK_RATE_CEILING = 0.125
+TOKEN_RECALL_FLOOR_BY_TYPE = {
+    "PERSONA": 0.89, "DATA": 0.97, "LUOGO": 0.80, "INDIRIZZO": 0.99, "TELEFONO": 0.69,
+    "EMAIL": 0.99, "CODICE_FISCALE": 0.49, "TESSERA_SANITARIA": 0.99, "ID": 0.65, "IBAN": 0.99,
+}
+
+# Clinical words of the notes that look like names or places; none may be masked where it
+# stands outside gold PHI ("Bell" is also a fellow's surname in HO25: that one is PHI).
+EPONYMS = [
+    "Parkinson", "Bell", "Coumadin", "coumadin", "Broca", "Wernicke", "Cushing", "Wilson",
+    "Kayser-Fleischer", "Addison", "Synacthen", "Trendelenburg", "Duchenne", "Barthel",
+    "Tinetti", "Braden", "Eliquis", "eliquis", "Keppra", "Raynaud", "Kawasaki", "Coombs",
+    "Bishop", "Apgar", "Hodgkin", "NYHA", "Holter", "Meniere", "Marfan", "BATTLE",
+    "House-Brackmann", "Mingazzini", "Babinski", "West Nile", "Lyme", "Toscana", "Kaposi",
+    "Morgagni", "Graves", "Basedow", "Alzheimer", "Horner", "Pancoast", "Murphy", "Calot",
+    "Morison", "Down", "Finkelstein", "Gram", "Klebsiella", "Kirby-Bauer", "Ziehl-Neelsen",
+    "Legionella", "Wolff-Parkinson-White", "Ebstein",
+]
+# Eponyms the analyzer masks today (acquedotto di Silvio, poligono di Willis, manovre di
+# Leopold, sindrome di Ramsay Hunt, febbre del Nilo, sindrome di Mirizzi).
+MASKED_EPONYMS = ["Silvio", "Willis", "Leopold", "Ramsay Hunt", "Nilo", "Mirizzi"]
+_TITLES = re.compile(r"^(?:sig|dott|dr|prof|inf|ft|a\.s)\b", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def holdout() -> list[dict]:
+    return [json.loads(line) for line in (DATA / "deid_holdout.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return build_analyzer()
+
+
+@pytest.fixture(scope="module")
+def report(holdout, analyzer):
+    return evaluate_analyzer(holdout, analyzer)
+
+
+@pytest.fixture(scope="module")
+def predicted(holdout, analyzer) -> list[list[tuple[int, int]]]:
+    return [[(s.start, s.end) for s in analyzer.analyze(r["text"])] for r in holdout]
+
+
+def _outside_gold(holdout: list[dict], word: str) -> list[tuple[int, int, int]]:
+    """(note index, start, end) of each whole-word occurrence of `word` outside gold PHI."""
+    found = []
+    for i, record in enumerate(holdout):
+        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", record["text"]):
+            if not any(g["start"] < m.end() and m.start() < g["end"] for g in record["phi"]):
+                found.append((i, m.start(), m.end()))
+    return found
+
+
+def _masked(predicted, place: tuple[int, int, int]) -> bool:
+    i, start, end = place
+    return any(s < end and start < e for s, e in predicted[i])
+
+
+def test_holdout_jsonl_matches_its_markup_source(holdout):
+    assert parse_markup_notes((DATA / "deid_holdout.md").read_text()) == holdout
+    assert len(holdout) >= 25
+    assert {s["type"] for r in holdout for s in r["phi"]} == set(PHI_TYPES)
+
+
+def test_gold_spans_hold_no_title_or_padding(holdout):
+    for record in holdout:
+        for span in record["phi"]:
+            value = record["text"][span["start"]:span["end"]]
+            assert value == value.strip(" ,;:()\"\n"), (record["id"], value)
+            if span["type"] == "PERSONA":
+                assert not _TITLES.match(value), (record["id"], value)
+
+
+def test_holdout_token_recall_and_precision_stay_above_the_measured_floors(report):
+    assert report.notes == 32
+    assert report.token["ALL"].recall >= TOKEN_RECALL_FLOOR
+    assert report.token["ALL"].precision >= TOKEN_PRECISION_FLOOR
+    assert report.span_overlap["ALL"].recall >= SPAN_OVERLAP_RECALL_FLOOR
+    assert report.span_overlap["PERSONA"].recall >= PERSONA_SPAN_OVERLAP_RECALL_FLOOR
+    assert report.leak_rate <= LEAK_RATE_CEILING
+
+
+@pytest.mark.parametrize("kind", list(TOKEN_RECALL_FLOOR_BY_TYPE))
+def test_holdout_token_recall_per_type(report, kind):
+    assert report.token[kind].tp + report.token[kind].fn > 0
+    assert report.token[kind].recall >= TOKEN_RECALL_FLOOR_BY_TYPE[kind]
+
+
+@pytest.mark.xfail(strict=True, reason="issue target not met on held-out notes: 0.8966 measured")
+def test_holdout_token_recall_meets_the_issue_target(report):
+    assert report.token["ALL"].recall >= 0.99
+
+
+def test_every_eponym_in_the_notes_survives(holdout, predicted):
+    for word in EPONYMS:
+        places = _outside_gold(holdout, word)
+        assert places, f"{word} is not in the holdout notes"
+        for place in places:
+            assert not _masked(predicted, place), (holdout[place[0]]["id"], word)
+
+
+def test_bell_as_a_surname_is_still_found(holdout, predicted):
+    i = next(k for k, r in enumerate(holdout) if r["id"] == "HO25")
+    start = holdout[i]["text"].index("Emily Bell")
+    assert _masked(predicted, (i, start + 6, start + 10))
+
+
+@pytest.mark.parametrize("word", [pytest.param(w, marks=pytest.mark.xfail(
+    strict=True, reason="masked as a name today")) for w in MASKED_EPONYMS])
+def test_eponyms_masked_today(holdout, predicted, word):
+    places = _outside_gold(holdout, word)
+    assert places
+    assert not any(_masked(predicted, p) for p in places)
