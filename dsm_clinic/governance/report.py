@@ -13,7 +13,9 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}.ok{color:#0a6b2d;font-weight:600}.bad{color:#b00020;font-weight:600}
-.denied{background:#fff3f3}.small{color:#555;font-size:.8rem}code{font-size:.8rem}
+.denied{background:#fff3f3}.small{color:#555;font-size:.8rem}
+code{font-size:.75rem;white-space:pre-wrap;word-break:break-all}td{max-width:26rem}
+.counts{display:flex;gap:2.5rem;flex-wrap:wrap}.counts h2{margin-top:1rem}
 """
 
 
@@ -40,6 +42,9 @@ def _files(refs: list[dict]) -> str:
 def render_html(*, workspace: str, verification: VerifyResult, summary: dict,
                 records: list[dict], policy: dict) -> str:
     """Return the report as one HTML string; every value from the log is escaped."""
+    from dsm_clinic.io.manifest import utc_now
+
+    generated = utc_now()[:19].replace("T", " ")
     if verification.ok:
         status = (f'<p class="ok">Intact: {verification.records} records, chain and head verified'
                   f'{", HMAC checked" if verification.hmac_checked else ""}.</p>')
@@ -54,8 +59,8 @@ def render_html(*, workspace: str, verification: VerifyResult, summary: dict,
         outcome = r.get("outcome") or {}
         pol = r.get("policy") or {}
         rows.append([
-            escape(str(r.get("seq"))), escape(r.get("time", "")), escape(r.get("user", "")),
-            escape(r.get("host", "")), escape(r.get("command", "")),
+            escape(str(r.get("seq"))), escape(str(r.get("time", ""))[:19].replace("T", " ")),
+            escape(r.get("user", "")), escape(r.get("host", "")), escape(r.get("command", "")),
             f"<code>{escape(json.dumps(r.get('options', {}), sort_keys=True))}</code>",
             escape(f"{pol.get('id', '-')} {pol.get('version', '')}"),
             escape(outcome.get("status", "?") + (f" {outcome['code']}" if outcome.get("code") else "")),
@@ -67,12 +72,12 @@ def render_html(*, workspace: str, verification: VerifyResult, summary: dict,
         f"<title>dsm-clinic audit report: {escape(workspace)}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>dsm-clinic audit report: {escape(workspace)}</h1>",
-        f'<p class="small">Policy in force: {escape(policy.get("id", ""))} '
+        f'<p class="small">Generated {escape(generated)} (UTC). Policy in force: {escape(policy.get("id", ""))} '
         f'{escape(policy.get("version", ""))}, sha256 {escape(policy.get("sha256", ""))}</p>',
         "<h2>Integrity</h2>", status,
-        _counts("Records by user", summary["by_user"]),
-        _counts("Records by command", summary["by_command"]),
-        _counts("Records by outcome", summary["by_outcome"]),
+        '<div class="counts"><div>', _counts("Records by user", summary["by_user"]),
+        "</div><div>", _counts("Records by command", summary["by_command"]),
+        "</div><div>", _counts("Records by outcome", summary["by_outcome"]), "</div></div>",
         "<h2>Policy denials</h2>",
         _table(["seq", "time (UTC)", "user", "command", "reasons"], denial_rows) if denial_rows
         else "<p>None.</p>",
