@@ -60,6 +60,10 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
              "use .jsonl, .csv or .parquet (or pass the format explicitly)"),
     "E303": (EXIT_USAGE, "{path} exists",
              "choose another output, or remove it first; nothing was overwritten"),
+    "E310": (EXIT_USAGE, "cannot resume in {path}: {detail}",
+             "start afresh without --resume in a new output folder"),
+    "E311": (EXIT_USAGE, "{path} holds an interrupted run ({done} records done)",
+             "add --resume to continue it, or choose another output folder"),
     # --- E4xx synthetic data, task catalogs
     "E401": (EXIT_USAGE, "invalid task catalog {path}: {key}: {detail}",
              "fix the key named above; a task needs name (a slug), target, labels (2 or more, unique) and description"),

@@ -108,3 +108,58 @@ def test_deid_evaluate_reports_recall(cli, workspace, raw, tmp_path):
     data = json.loads(report.read_text())
     assert data["token"]["ALL"]["recall"] >= 0.95
     assert data["gold"]["notes"] == 24
+
+
+def test_an_interrupted_run_resumes_to_the_same_output(cli, workspace, raw, monkeypatch):
+    import dsm_clinic.deid.analyzer as analyzer_mod
+    from dsm_clinic.deid.stages import deid_run
+
+    real_build = analyzer_mod.build_analyzer
+    calls = {"n": 0}
+
+    def flaky_build(**kwargs):
+        analyzer = real_build(**kwargs)
+        real_analyze = analyzer.analyze
+
+        def analyze(text):
+            calls["n"] += 1
+            if calls["n"] == 13:
+                raise KeyboardInterrupt  # the operator's Ctrl-C, or a killed job
+            return real_analyze(text)
+
+        analyzer.analyze = analyze
+        return analyzer
+
+    src = str(raw / "notes.jsonl")
+    monkeypatch.setattr(analyzer_mod, "build_analyzer", flaky_build)
+    with pytest.raises(KeyboardInterrupt):
+        deid_run(workspace, input=src, out="deid", mode="surrogate", checkpoint_every=5)
+    assert read_log(workspace)[-1]["outcome"]["status"] == "interrupted"
+    monkeypatch.setattr(analyzer_mod, "build_analyzer", real_build)
+    ws = str(workspace.root)
+    again = cli("--workspace", ws, "deid", "run", src, "-o", f"{ws}/deid")
+    assert again.exit_code == 2 and "--resume" in again.stderr  # never silently restarts
+    resumed = cli("--workspace", ws, "--json", "deid", "run", src, "-o", f"{ws}/deid", "--resume",
+                  "--checkpoint-every", "5")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["written"] == 24
+    fresh = cli("--workspace", ws, "deid", "run", src, "-o", f"{ws}/fresh")
+    assert fresh.exit_code == 0
+    assert (workspace.root / "deid/notes.jsonl").read_bytes() == \
+        (workspace.root / "fresh/notes.jsonl").read_bytes()
+    assert not (workspace.root / "deid" / ".partial").exists()
+
+
+def test_resume_refuses_a_changed_input(cli, workspace, raw, tmp_path):
+    from dsm_clinic.deid.stages import PARTS
+
+    src = tmp_path / "notes.jsonl"
+    src.write_text((raw / "notes.jsonl").read_text())
+    ws = str(workspace.root)
+    out = workspace.root / "deid"
+    (out / PARTS).mkdir(parents=True)
+    (out / PARTS / "state.json").write_text(json.dumps(
+        {"fingerprint": {"input_sha256": "0" * 64}, "done": 3, "parts": [], "failed": {},
+         "totals": {}}))
+    r = cli("--workspace", ws, "deid", "run", str(src), "-o", str(out), "--resume")
+    assert r.exit_code == 2 and "E310" in r.stderr and "input_sha256" in r.stderr

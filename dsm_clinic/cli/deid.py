@@ -39,23 +39,33 @@ def deid() -> None:
 @click.option("--text-field", default="text", show_default=True)
 @click.option("--id-field", default="id", show_default=True)
 @click.option("--patient-field", default="patient_id", show_default=True)
+@click.option("--date-field", "date_fields", multiple=True, default=["date"], show_default=True,
+              help="Record fields holding dates (repeatable): shifted like the text's dates.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run into the same OUT.")
+@click.option("--checkpoint-every", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Commit the output every N records.")
 @json_option
 @pass_state
 def run_cmd(state: CliState, input_: Path, out: Path, mode: str, workers: int, text_field: str,
-            id_field: str, patient_field: str) -> None:
+            id_field: str, patient_field: str, date_fields: tuple[str, ...], resume: bool,
+            checkpoint_every: int) -> None:
     """De-identify INPUT (JSONL, CSV or Parquet) into OUT, keeping every other field.
 
     Writes a de-identification manifest that the policy requires before any model sees the
-    notes. Unreadable records go to OUT/rejects.jsonl with their line and reason.
+    notes. Unreadable records go to OUT/rejects.jsonl with their line and reason. Long runs
+    commit their output every --checkpoint-every records: after an interruption, run the same
+    command with --resume to continue where it stopped.
 
     Example:
 
     \b
         dsm-clinic deid run export/notes.csv -o deid/2026-11 --text-field testo --workers 2
         dsm-clinic deid run notes.jsonl -o deid/tagged --mode tag
+        dsm-clinic deid run archive.parquet -o deid/archive --workers 2 --resume
     """
     r = run_stage(state, "deid run", input=input_, out=out, mode=mode, workers=workers,
-                  text_field=text_field, id_field=id_field, patient_field=patient_field)
+                  text_field=text_field, id_field=id_field, patient_field=patient_field,
+                  date_fields=list(date_fields), resume=resume, checkpoint_every=checkpoint_every)
     if state.json:
         render.print_json(r)
         return

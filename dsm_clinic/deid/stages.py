@@ -30,7 +30,12 @@ def analyzer_factory(ws: Workspace):
                            {"ner_model_dir": str(ner) if ner else None})
 
 
-def _empty_or_new(path: Path) -> None:
+PARTS = ".partial"  # checkpointed parts of an unfinished run, inside the output folder
+
+
+def _empty_or_new(path: Path, resume: bool = False) -> None:
+    if resume:
+        raise error("E310", path=path, detail="there is no interrupted run to resume")
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise error("E303", path=path)
 
@@ -46,6 +51,9 @@ class DeidRunOptions(StageOptions):
     id_field: str = Field("id", description="the field holding the note id")
     patient_field: str = Field("patient_id", description="the field grouping a patient's notes "
                                                          "(surrogates are consistent within it)")
+    resume: bool = Field(False, description="continue an interrupted run in the same folder")
+    checkpoint_every: int = Field(1000, ge=1, description="commit the output every N records, "
+                                                          "so an interrupted run can resume")
     date_fields: list[str] = Field(["date"], description="record fields holding dates: shifted "
                                    "with the patient's offset in surrogate mode, cut to the year "
                                    "in the other modes")
@@ -58,11 +66,14 @@ def deid_run(run: Run, opts: DeidRunOptions) -> dict:
     from dsm_clinic.deid.runner import DeidStats, deidentify_records
     from dsm_clinic.deid.surrogates import Surrogates
     from dsm_clinic.governance.audit import read_key
+    from dsm_clinic.io.checkpoint import PartStore
+    from dsm_clinic.io.hashing import sha256_file
     from dsm_clinic.io.manifest import artifact_dir, file_ref, write_manifest
     from dsm_clinic.io.records import open_reader, open_writer
 
-    _empty_or_new(opts.out)
-    opts.out.mkdir(parents=True, exist_ok=True)
+    parts_dir = opts.out / PARTS
+    if not (parts_dir / "state.json").is_file():
+        _empty_or_new(opts.out, resume=opts.resume)
     ws = run.workspace
     out_file = opts.out / opts.input.name
     rejects = opts.out / "rejects.jsonl"
@@ -71,15 +82,24 @@ def deid_run(run: Run, opts: DeidRunOptions) -> dict:
     factory = analyzer_factory(ws)
     analyzer = build_analyzer(**factory.kwargs)  # built here too, for its configuration hash
     run.progress("analyzer", 1, 1)
+    fingerprint = {"input_sha256": sha256_file(opts.input), "analyzer": analyzer.config_hash(),
+                   **opts.model_dump(mode="json", exclude={"resume", "workers", "checkpoint_every"})}
+    store = PartStore.open(parts_dir, fingerprint=fingerprint, every=opts.checkpoint_every,
+                           resume=opts.resume)
     stats = DeidStats()
+    stats.entities.update(store.totals.get("entities", {}))
     surrogates = Surrogates(key) if key is not None else None
     total = _count_lines(opts.input)
     with open_reader(opts.input, rejects=rejects, id_field=opts.id_field,
-                     text_field=opts.text_field) as reader, open_writer(out_file) as writer:
+                     text_field=opts.text_field) as reader:
         pending: deque[dict] = deque()  # originals in flight, so a failure loses nothing
 
         def feed():
-            for rec in reader:
+            for index, rec in enumerate(reader):
+                if store.is_done(index):  # handled by the interrupted run
+                    if store.failure(index):
+                        reader.reject(rec, "deid_failed", store.failure(index))
+                    continue
                 pending.append(dict(rec))
                 yield rec
 
@@ -87,14 +107,24 @@ def deid_run(run: Run, opts: DeidRunOptions) -> dict:
             feed(), analyze=analyzer.analyze if opts.workers == 1 else factory, mode=opts.mode,
             key=key, workers=opts.workers, patient_field=opts.patient_field, total=total,
             on_progress=run.progress)
-        for outcome in outcomes:
-            original = pending.popleft()
-            stats.add(outcome)
-            if outcome.error is not None:
-                reader.reject(original, "deid_failed", outcome.error.code)
-                continue
-            writer.write(_original_names(_dated(outcome.record, surrogates, opts), opts))
+        try:
+            for outcome in outcomes:
+                original = pending.popleft()
+                stats.add(outcome)
+                if outcome.error is not None:
+                    reader.reject(original, "deid_failed", outcome.error.code)
+                    store.record_failure(store.done, outcome.error.code)
+                else:
+                    store.write(_original_names(_dated(outcome.record, surrogates, opts), opts))
+                store.advance({"entities": dict(stats.entities)})
+            store.commit({"entities": dict(stats.entities)})
+        except BaseException:
+            store.abort()
+            raise
+        with open_writer(out_file) as writer:
+            writer.write_all(store.records())
     counts = reader.counts.with_written(writer.count).check("deid run")
+    store.remove()
     run.input(opts.input, records=counts.read)
     manifest = write_manifest(
         opts.out, kind="deid", data_status="deidentified",
@@ -107,7 +137,7 @@ def deid_run(run: Run, opts: DeidRunOptions) -> dict:
         extra={"mode": opts.mode, "analyzer": {"config_hash": analyzer.config_hash(),
                                                "ner_model": ws.shown(ner_model_of(ws))
                                                if ner_model_of(ws) else None},
-               "entities": stats.as_dict()["entities"], "counts": counts.as_dict()})
+               "entities": dict(sorted(stats.entities.items())), "counts": counts.as_dict()})
     run.output(out_file, records=counts.written)
     run.output(rejects, records=counts.rejected)
     run.output(opts.out / "manifest.json")
