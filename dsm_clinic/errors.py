@@ -41,6 +41,8 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
              "dates look like 2026-11-21 or 2026-11-21T10:30:00"),
     "E206": (EXIT_DENIED, "network access is forbidden by policy: connection to {address} refused",
              "dsm-clinic runs air-gapped; load models and data from local folders"),
+    "E207": (EXIT_USAGE, "{path} is not a copy of an audit head file ({detail})",
+             "copy audit/audit.jsonl.head off the machine as it is and pass that copy"),
     # --- E3xx readers, writers, artifacts
     "E304": (EXIT_INTERNAL, "record counts do not add up for {what}: read {read} != written {written} + rejected {rejected}",
              "this is a bug in dsm-clinic, not in your data; keep the outputs and report it"),

@@ -200,3 +200,28 @@ def test_concurrent_appends_lose_nothing(tmp_path):
     assert result.records == workers * per
     seen = {(r["worker"], r["i"]) for r in log.records()}
     assert seen == {(w, i) for w in range(workers) for i in range(per)}
+
+
+def test_anchor_catches_a_tail_cut_with_a_rewritten_head(tmp_path):
+    log = _filled(tmp_path / "audit.jsonl")
+    anchor = log.read_head()  # the DPO's off-site copy
+    lines = _lines(log)
+    _write(log, lines[:4])
+    last = json.loads(lines[3])
+    log.head_path.write_text(canonical({"seq": last["seq"], "hash": last["hash"]}) + "\n")
+    assert log.verify().ok  # without the anchor, a clean cut plus a forged head is invisible
+    problem = log.verify(anchor=anchor).problem
+    assert problem.kind == "truncated" and "seq 6" in problem.detail
+
+
+def test_anchor_catches_a_rewritten_history(tmp_path):
+    log = _filled(tmp_path / "audit.jsonl")
+    anchor = {"seq": 3, "hash": json.loads(_lines(log)[2])["hash"]}
+    forged = AuditLog(tmp_path / "forged.jsonl")
+    forged.create()
+    for i in range(6):
+        forged.append({"command": f"other {i}", "user": "u", "options": {"i": i}})
+    assert forged.verify().ok
+    problem = forged.verify(anchor=anchor).problem
+    assert (problem.kind, problem.seq) == ("modified", 3)
+    assert log.verify(anchor=anchor).ok

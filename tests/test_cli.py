@@ -178,3 +178,16 @@ def test_init_each_bundled_policy(cli, tmp_path, policy):
     assert r.exit_code == 0
     assert json.loads(r.stdout)["policy"]["id"] == f"dsm-{policy}"
     assert cli("--workspace", str(tmp_path / "ws"), "audit", "verify").exit_code == 0
+
+
+def test_audit_verify_with_an_anchor(cli, tmp_path):
+    ws = tmp_path / "ws"
+    cli("init", str(ws))
+    cli("--workspace", str(ws), "policy", "show")
+    anchor = tmp_path / "offsite.head"
+    anchor.write_bytes((ws / "audit" / "audit.jsonl.head").read_bytes())
+    assert cli("--workspace", str(ws), "audit", "verify", "--anchor", str(anchor)).exit_code == 0
+    bogus = tmp_path / "bogus.head"
+    bogus.write_text("not json")
+    r = cli("--workspace", str(ws), "audit", "verify", "--anchor", str(bogus))
+    assert r.exit_code == 2 and "E207" in r.stderr

@@ -26,17 +26,22 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--anchor", type=click.Path(exists=True, dir_okay=False, path_type=Path,
+                                          resolve_path=True),
+              help="A copy of audit/audit.jsonl.head taken earlier and kept off this machine: "
+                   "the log must still hold that record unchanged.")
 @json_option
 @pass_state
-def verify_cmd(state: CliState) -> None:
+def verify_cmd(state: CliState, anchor: Path | None) -> None:
     """Check the hash chain, HMACs and head file; exit non-zero naming the first bad record.
 
     Example:
 
     \b
         dsm-clinic --workspace ward-a audit verify
+        dsm-clinic --workspace ward-a audit verify --anchor /mnt/dpo/ward-a-2026-11.head
     """
-    result = run_stage(state, "audit verify")
+    result = run_stage(state, "audit verify", anchor=anchor)
     if state.json:
         render.print_json(result)
         return

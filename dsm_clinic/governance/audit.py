@@ -194,6 +194,15 @@ class AuditLog:
         return AuditLog._Lock(self.lock_path)
 
     # ---------------------------------------------------------------- reading
+    @staticmethod
+    def read_anchor(path: str | Path) -> dict:
+        """Read a copied head file; raise E207 when it is not one."""
+        try:
+            head = json.loads(Path(path).read_text(encoding="ascii"))
+            return {"seq": int(head["seq"]), "hash": str(head["hash"])}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise error("E207", path=path, detail=exc.__class__.__name__) from exc
+
     def read_head(self) -> dict | None:
         try:
             head = json.loads(self.head_path.read_text(encoding="ascii"))
@@ -226,9 +235,11 @@ class AuditLog:
                     rec = None
                 yield i, body, rec if isinstance(rec, dict) else None
 
-    def verify(self) -> VerifyResult:
+    def verify(self, anchor: dict | None = None) -> VerifyResult:
         """Check every record, the chain and the head; report the first problem found.
 
+        `anchor` is an earlier head ({"seq", "hash"}) kept off this machine: the log must still
+        hold that record unchanged, which catches a tail cut together with a rewritten head.
         Streams the log in constant memory; only when something is wrong is it read a second
         time, to tell a deletion from a reordering or an insertion."""
         prev_seq, prev_hash, n = 0, GENESIS, 0
@@ -249,10 +260,17 @@ class AuditLog:
                     return self._fail(i, seq, "bad_hmac", "HMAC does not match (forged or re-hashed)", i - 1)
             if seq == prev_seq + 1 and rec.get("prev_hash") == prev_hash:
                 prev_seq, prev_hash = seq, rec["hash"]
+                if anchor is not None and seq == anchor["seq"] and rec["hash"] != anchor["hash"]:
+                    return self._fail(i, seq, "modified", "this record differs from the one the "
+                                      "anchor recorded: the log was rewritten from here", i - 1)
                 continue
             return self._chain_problem(i, rec, prev_seq)
         if self.path.exists() and self.path.stat().st_size and not self._ends_with_newline():
             return self._fail(n, None, "modified", "the last line is not terminated by a newline", n - 1)
+        if anchor is not None and anchor["seq"] > prev_seq:
+            return self._fail(None, anchor["seq"], "truncated",
+                              f"the anchor names seq {anchor['seq']} but the log ends at seq "
+                              f"{prev_seq}: records were cut off and the head rewritten", n)
         head = self.read_head()
         if head is None:
             if self.head_path.exists():

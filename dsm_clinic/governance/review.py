@@ -26,13 +26,15 @@ def open_log(run: Run) -> AuditLog:
 
 
 class VerifyOptions(StageOptions):
-    pass
+    anchor: Path | None = Field(None, description="a copy of an earlier head file, kept off "
+                                                  "this machine")
 
 
-@stage("audit verify", options=VerifyOptions)
+@stage("audit verify", options=VerifyOptions, inputs=("anchor",))
 def audit_verify(run: Run, opts: VerifyOptions) -> VerifyResult:
     """Check the audit log's hash chain, HMACs and head; raise E203 naming the first bad record."""
-    result = open_log(run).verify()
+    anchor = AuditLog.read_anchor(opts.anchor) if opts.anchor else None
+    result = open_log(run).verify(anchor=anchor)
     if not result.ok:
         raise error("E203", detail=str(result.problem))
     return result
