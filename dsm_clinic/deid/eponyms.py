@@ -5,6 +5,11 @@ Two kinds. ALWAYS words are never PHI wherever they stand: in an Italian clinica
 "Parkinson" or "Holter" is not a person. IN_PHRASE words are also common surnames or cities
 (Giordano, Wilson, Padova, Venturi): they are allowed only after a clinical head word ("segno
 di Giordano", "malattia di Wilson", "maschera di Venturi") or before one ("Wells score").
+
+Beyond the lists, an EPONYM_HEADS word (sindrome, morbo, manovra, acquedotto, poligono, febbre,
+scala...) followed by "di"/"del" makes the capitalized words after it an eponym, whatever they
+are ("sindrome di Mirizzi", "manovre di Leopold", "febbre del Nilo"): nobody names a patient
+that way, and no list of eponyms is ever complete.
 """
 
 from __future__ import annotations
@@ -36,6 +41,26 @@ ALWAYS: tuple[str, ...] = (
     "Trousseau", "Tzanck", "Uhthoff", "Valsalva", "Ventimask", "Virchow", "Waaler-Rose",
     "Wassermann", "Wenckebach", "Wernicke", "Whipple", "Wolff-Parkinson-White", "Ziehl-Neelsen",
     "Zenker", "CHA2DS2-VASc", "HAS-BLED",
+    # more anatomy, signs, manoeuvres and syndromes; words that are also surnames (Silvio,
+    # Willis, Scarpa, Morgagni) are left to EPONYM_HEADS
+    "Achenbach", "Aschoff", "Auerbach", "Bartholin", "Bichat", "Botallo", "Brodmann",
+    "Brown-Séquard", "Calot", "Chopart", "Cowper", "Denonvilliers", "Gerota",
+    "Glisson", "Henle", "Hesselbach", "Kiesselbach", "Kupffer", "Leydig", "Lieberkühn", "Lisfranc",
+    "Luschka", "Magendie", "Meibomio", "Meissner", "Morison", "Peyer", "Schwann",
+    "Sertoli", "Treitz", "Volkmann", "Wirsung", "Ramsay-Hunt", "Pancoast", "Kayser-Fleischer",
+    "Kirby-Bauer", "Duchenne", "Finkelstein", "House-Brackmann", "Lyme", "Alport", "Angelman",
+    "Bartter", "Beckwith-Wiedemann", "Brown-Sequard", "Caplan", "Churg-Strauss", "Cogan",
+    "DeBakey", "Dressler", "Ehlers-Danlos", "Fanconi", "Fahr", "Forestier", "Gitelman", "Kallmann",
+    "Kasabach-Merritt", "Kearns-Sayre", "Klippel-Feil", "Lambert-Eaton", "Leriche", "Lesch-Nyhan",
+    "Löfgren", "Lofgren", "Meigs", "Ménétrier", "Menkes", "Noonan", "Ormond", "Pierre-Robin",
+    "Refsum", "Rett", "Rotor", "Sézary", "Sezary", "Stevens-Johnson", "Sturge-Weber", "Tietze",
+    "Tolosa-Hunt", "Waldenström", "Waldenstrom", "Wegener", "Wermer", "Zollinger-Ellison",
+    "Brandt-Daroff", "Epley", "Semont", "Lasegue-Wassermann", "Finochietto", "Grey-Turner", "Kehr",
+    "Psoas", "Spurling", "Yergason", "Neer", "Jobe", "Schober", "Hachinski", "Zung", "Yesavage",
+    "Hunt-Hess", "Spetzler-Martin", "Ranson", "Balthazar", "Rockall", "Blatchford",
+    "Truelove-Witts", "Harvey-Bradshaw", "Durie-Salmon", "Enneking", "Salter-Harris", "Gustilo",
+    "Tossy", "Outerbridge", "Kellgren-Lawrence", "Risser", "Ballard", "Dubowitz", "Naegele",
+    "Pfannenstiel", "Kristeller", "Credé", "Leboyer",
 )
 
 IN_PHRASE: tuple[str, ...] = (
@@ -57,6 +82,27 @@ HEADS_BEFORE: tuple[str, ...] = (
     "formula", "riflesso", "reazione", "colorazione", "ulcera", "nodi", "noduli", "neuroma",
     "arterite", "contrattura", "ansa", "tipo", "modello", "area",
 )
+# Heads after which any capitalized words are an eponym (see the module docstring).
+EPONYM_HEADS: tuple[str, ...] = (
+    "morbo", "malattia", "sindrome", "sdr", "segno", "segni", "manovra", "manovre", "test",
+    "prova", "scala", "riflesso", "acquedotto", "scissura", "scissure", "poligono", "circolo",
+    "febbre", "forame", "legamento", "dotto", "triangolo", "fossa", "ernia", "diverticolo",
+    "tasca", "ansa", "cellule", "cellula", "corpi", "corpuscoli", "linfoma", "sarcoma",
+    "tiroidite", "arterite", "criteri", "classificazione", "stadiazione", "punteggio",
+    "indice", "fenomeno", "triade", "manovra", "intervento", "operazione", "incisione",
+    "posizione", "virus", "bacillo", "placche", "nodi", "noduli", "papilla", "sfintere",
+    "ampolla", "valvola", "muscolo", "nervo", "arteria", "vena", "seno", "canale", "membrana",
+    "capsula", "spazio", "punto", "linea", "piano", "zona", "tumore", "cisti", "frattura",
+    "lussazione", "paralisi", "contrattura", "neuroma", "ulcera", "morbillo",
+)
+# A link word with a capital after it; the head before it is looked up in a set (faster than
+# a regular expression alternating over every head at every position of the note).
+_LINK_CAPITAL = re.compile(r"(?<=[ \t])(?:di|del|della|dello|dei|degli|de|d['’])[ \t]*"
+                           r"(?=[A-ZÀ-Þ])")
+_HEAD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+\Z")
+_EPONYM_RUN = re.compile(
+    r"[A-ZÀ-Þ][^\W\d_]*(?:['’-][A-ZÀ-Þ]?[^\W\d_]+)*"
+    r"(?:[ \t]+(?:e[ \t]+)?[A-ZÀ-Þ][^\W\d_]*(?:['’-][A-ZÀ-Þ]?[^\W\d_]+)*){0,2}")
 HEADS_AFTER: tuple[str, ...] = ("score", "scale", "test", "index", "sign", "criteria", "rule",
                                 "rules", "syndrome")
 
@@ -83,6 +129,10 @@ def allowed_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of `text` holding allow-listed eponyms, sorted and non-overlapping."""
     always_re, phrase_re = _patterns()
     ranges = [m.span() for m in always_re.finditer(text)]
+    for m in _LINK_CAPITAL.finditer(text):
+        head = _HEAD_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        if head is not None and head.group(1).lower() in _eponym_heads():
+            ranges.append(_EPONYM_RUN.match(text, m.end()).span())
     for m in phrase_re.finditer(text):
         ranges.append(m.span("w1") if m.group("w1") else m.span("w2"))
     ranges.sort()
@@ -93,6 +143,11 @@ def allowed_ranges(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+@lru_cache(maxsize=1)
+def _eponym_heads() -> frozenset[str]:
+    return frozenset(EPONYM_HEADS)
 
 
 def is_always_allowed(word: str) -> bool:
@@ -109,4 +164,4 @@ def _always_keys() -> frozenset[str]:
 def allow_list_fingerprint() -> str:
     """A string that changes whenever the allow-list does, for the analyzer configuration."""
     return "|".join(ALWAYS) + "#" + "|".join(IN_PHRASE) + "#" + "|".join(HEADS_BEFORE) + "#" + \
-        "|".join(HEADS_AFTER)
+        "|".join(HEADS_AFTER) + "#" + "|".join(EPONYM_HEADS)

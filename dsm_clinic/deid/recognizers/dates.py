@@ -4,7 +4,8 @@ a month and no year ("il 5 marzo", "il 12/03") when a preposition says it is a d
 
 A year alone is not a date (the corpus convention: "diagnosticata nel 2013" keeps its year),
 nor are lab values, times or fractions that look like day.month: "Hb 12.3", "ore 10.30" and
-"1/2 cp" carry no date word before them.
+"1/2 cp" carry no date word before them. A day.month that ends a heading after a dash
+("Consegne - pomeriggio -> notte - 13.10") is the heading's date.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ _DATE_WORDS = {"il", "dal", "al", "del", "dall'", "all'", "data", "giorno", "ent
                "effettuata", "ingresso", "dimissione", "del:", "data:", "il:", "notte", "turno",
                "mattina", "pomeriggio", "sera", "giornata", "diario", "oggi", "ieri", "domani",
                "prelievo", "visita", "accesso"}
+_LINE_END = re.compile(r"[ \t]*(?:\n|\Z)")
 _NOT_DATE_BEFORE = {"ore", "h", "h.", "alle", "dalle", "hb", "pa", "fc", "inr", "pcr", "k",
                     "na", "glicemia", "creatinina", "ph", "hco3", "ratio", "rapporto"}
 
@@ -58,7 +60,7 @@ _NOT_DATE_BEFORE = {"ore", "h", "h.", "alle", "dalle", "hb", "pa", "fc", "inr", 
 class ItalianDateRecognizer(TextRecognizer):
     ENTITY = "DATA"
     NAME = "ItalianDateRecognizer"
-    VERSION = "1"
+    VERSION = "2"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         taken: list[tuple[int, int]] = []
@@ -78,3 +80,6 @@ class ItalianDateRecognizer(TextRecognizer):
                 continue
             if left[-1] in _DATE_WORDS or left[-1].endswith("'") and left[-1] in _DATE_WORDS:
                 yield s, e, 0.6
+            elif left[-1] in ("-", "–") and _LINE_END.match(text, e) and \
+                    re.fullmatch(r"\d\d[./]\d\d", m.group()):
+                yield s, e, 0.5

@@ -4,7 +4,8 @@ Presidio scores a code whose check character is wrong at the pattern's base scor
 useful threshold; a typo in one character does not make a fiscal code anonymous, so here a
 well-formed code scores 0.7 and a valid one 1.0. A looser shape (16 characters that read as
 surname, name, date and place letters, with a digit mistyped as a letter or vice versa) counts
-after "C.F." or "codice fiscale".
+after "C.F." or "codice fiscale". A code written in its four groups with spaces ("LDR KDJ 88A57
+Z330X") counts when its check character is right, or after a fiscal-code word.
 """
 
 from __future__ import annotations
@@ -55,6 +56,28 @@ _LOOSE = re.compile(r"(?<![\w])[A-Z]{6}[0-9A-Z]{2}[A-Z][0-9A-Z]{2}[A-Z][0-9A-Z]{
                     re.IGNORECASE)
 _CF_BEFORE = re.compile(r"(?:\bc\.?\s?f\.?|codice\s+fiscale|cod\.?\s*fisc\.?)\s*[:=]?\s*\Z",
                         re.IGNORECASE)
+
+
+# surname, name, year+month+day, place+check: the parts a code is written in
+_SPACED = re.compile(r"(?<![\w])[A-Z]{3}[ \t][A-Z]{3}[ \t][0-9LMNPQRSTUV]{2}[A-EHLMPRST]"
+                     r"[0-9LMNPQRSTUV]{2}[ \t]?[A-Z][0-9LMNPQRSTUV]{3}[ \t]?[A-Z](?![\w])",
+                     re.IGNORECASE)
+
+
+class SpacedFiscalCodeRecognizer(TextRecognizer):
+    """A fiscal code written in groups: valid check character, or a fiscal-code word before."""
+
+    ENTITY = "CODICE_FISCALE"
+    NAME = "SpacedFiscalCodeRecognizer"
+    VERSION = "1"
+
+    def find(self, text: str) -> Iterator[tuple[int, int, float]]:
+        for m in _SPACED.finditer(text):
+            code = "".join(m.group().split()).upper()
+            if cf_check_char(code[:15]) == code[15]:
+                yield m.start(), m.end(), 0.95
+            elif _CF_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+                yield m.start(), m.end(), 0.6
 
 
 class LooseFiscalCodeRecognizer(TextRecognizer):

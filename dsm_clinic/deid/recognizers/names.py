@@ -6,8 +6,14 @@
 2. First-name and surname gazetteers (names-dataset, see gazetteers.py): a run of two or more
    capitalized words holding a known name ("Rossi Mario", "BIANCHI LUCA", "M. Rossi"), or one
    known name capitalized inside a sentence ("visto con Bottaro").
-3. Every other capitalized occurrence, in the same note, of a word already found in a name;
-   a surname after "in" ("Moretti in Galli"); a line holding only a name (a signature).
+3. Every other capitalized occurrence, in the same note, of a word already found in a name
+   (and of each part of a hyphenated one: CAVAZZA-NERI, then Neri); a surname after "in"
+   ("Moretti in Galli"); a line holding only a name or chained initials (a signature: G.L.M.).
+4. After a title or role: lower-case names ("sig.ra de angelis", "il marito pasquale") when
+   the words are names and not Italian words; a name one word after the trigger ("INF. TRIAGE
+   GHETTI"); further names joined by "e", "ed", "/" or a comma ("i figli Marco ed Elisa",
+   "GHETTI / BALDINI"); a nickname ("detto Totò", "per tutti \"Nane\"", a quoted word after
+   a name).
 
 A known name that is also an Italian word (Rosa, Costa, Bruno, Serra) needs a second name word
 or a title; capitals at a sentence start or in an all-caps note say nothing, so a single word
@@ -35,7 +41,8 @@ STRONG, WEAK, UNKNOWN, COMMON = "strong", "weak", "unknown", "common"
 _TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr|mr|mrs|ms|"
           r"dott\.?\s?(?:ssa|sa)?|dottor(?:e|essa)?|dr\.?\s?(?:ssa|sa)?|prof\.?\s?(?:ssa)?|"
           r"professor(?:e|essa)?|inf\.?|i\.\s?p\.|cpsi|ing\.|avv\.|arch\.|rag\.|geom\.|don|"
-          r"suor|mons\.|ost\.|tsrm|fkt|o\.?s\.?s\.?|egr\.|gent\.(?:mo|ma)?|chiar\.mo")
+          r"suor|mons\.|ost\.|tsrm|fkt|o\.?s\.?s\.?|egr\.|gent\.(?:mo|ma)?|chiar\.mo|a\.\s?s\.|"
+          r"ass\.\s?soc\.|ft\.?|ed\.|educ\.|tnpee|asv")
 _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degente|utente|intestatari[oa]|richiedente|"
          r"cognome(?:\s+e\s+nome)?|nome(?:\s+e\s+cognome)?|nominativo|generalità|"
          r"mmg|pls|medico(?:\s+(?:curante|di\s+base|di\s+medicina\s+generale|di\s+guardia|"
@@ -48,15 +55,27 @@ _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degen
          r"a\s+cura\s+d(?:i|el|ella)|compilato\s+da|refertato\s+da|redatto\s+da|"
          r"inviat[oa]\s+da|accompagnat[oa]\s+da(?:lla|l)?|chiamare|contattare|"
          r"caregiver|badante|tutore|tutrice|amministratore\s+di\s+sostegno|ads|"
-         r"figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratello|sorella|nipote|"
-         r"nonn[oa]|zi[oa]|cugin[oa]|cognat[oa]|suocer[oa]|genero|nuora|compagn[oa]|"
+         r"figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratell[oi]|sorell[ae]|nipot[ei]|"
+         r"genitori|familiari|parenti|"
+         r"nonn[oaie]|zi[oaie]|cugin[oaie]|cognat[oaie]|suocer[oaie]|generi|nuore|genero|nuora|"
+         r"compagn[oa]|"
          r"convivente|coniuge|fidanzat[oa]|vicin[oa]\s+di\s+casa|amic[oa]|"
-         r"referente|delegat[oa]|collega")
+         r"referente|delegat[oa]|collega|"
+         # specialists and theatre roles: anestesista, strumentista, cardiologo, psichiatra
+         r"(?:cardio|neuro|pneumo|onco|gineco|uro|nefro|emato|endocrino|gastroentero|reumato|"
+         r"dermato|anestesio|diabeto|allergo|infettivo|radio|geronto|epato)log[oa]|"
+         r"(?:neuropsichi|psichi|pedi|fisi|foni|odontoi|geri|otorinolaringoi)atra|"
+         r"(?:anestes|strument|ferr|intern|ecograf|ocul|audiometr|ortott|igien|dent)ista|"
+         r"chirurgo|tecnico|ostetric[oa]|"
+         r"educat(?:ore|rice)|maestr[ao]|insegnante|oss|"
+         # nicknames and the name on an intercom
+         r"dett[oa]|soprannominat[oa]|per\s+tutti|chiamat[oa]\s+da\s+tutti|alias|citofono|"
+         r"letto\s+[a-z](?=\s*:)")
 _TRIGGER = re.compile(
     rf"(?:^|(?<=[^\w.]))(?:(?P<title>{_TITLE})|(?P<role>{_ROLE}))"
     r"(?:\s+(?:di\s+nome|chiamat[oa]|sig\.?\s?(?:ra|na)?|signor[ae]?|dott\.?\s?(?:ssa)?|"
     r"dr\.?\s?(?:ssa)?|prof\.?\s?(?:ssa)?))?"
-    r"\s*[:,(\-–]?\s*$", re.IGNORECASE)
+    r"\s*[:,(\-–]?\s*[\"«“']?$", re.IGNORECASE)
 _TRIGGER_WORD = re.compile(rf"(?:{_TITLE}|{_ROLE})", re.IGNORECASE)
 _AFTER = re.compile(
     r"\s*[,(\-–]?\s*(?:nat[oa]\b|n\.\s*(?:il|a)\b|classe\s+\d|di\s+(?:anni\s+)?\d{1,3}\s*(?:anni|aa)\b|"
@@ -78,10 +97,40 @@ _APOSTROPHE_PREFIXES = ("d'", "dell'", "dall'", "de'", "dal'", "l'", "o'")
 _MARRIED = re.compile(r" in ((?:(?:[Dd]e|[Dd]i|[Dd]el|[Ll][ao]) )?[A-ZÀ-Þ][\w'’]+)(?!\w)")
 _INSTITUTION_WORDS = {"villa", "casa", "clinica", "residenza", "istituto", "fondazione",
                       "ospedale", "policlinico", "presidio", "centro", "hospice", "rsa"}
-_SAINT = re.compile(r"(?:\bsan|\bsanta|\bsanto|\bsant['’]|\bs\.|\bss\.|\bbeato|\bbeata|"
+# "S." is a saint only after a space or a line start: "A.S. Cinzia" is a social worker.
+_SAINT = re.compile(r"(?:\bsan|\bsanta|\bsanto|\bsant['’]|(?<![\w.])s\.|(?<![\w.])ss\.|\bbeato|\bbeata|"
                     r"\bpapa|\bvia|\bviale|\bpiazza|\bcorso|\bospedale|\bistituto|\bclinica|"
                     r"\bcasa\s+di\s+cura|\bfondazione|\bpoliclinico)\s*$", re.IGNORECASE)
 _MAX_NAME_WORDS = 4
+# An institution named after someone: Istituto Ortopedico Rizzoli, scuola "Giovanni Pascoli",
+# Ospedale Maggiore "Carlo Alberto Pizzardi", Centro "Don Milani" (a street is an address).
+_INSTITUTION_BEFORE = re.compile(
+    r"(?<!\w)(?:ospedale|istituto|ist\.|policlinico|scuola|centro|fondazione|clinica|"
+    r"casa\s+di\s+cura|liceo|universit[àa]|asilo|associazione|hospice|residenza|rsa|presidio|"
+    r"poliambulatorio|cooperativa|parrocchia|biblioteca|collegio|convitto|ospedaliero)"
+    r"(?P<between>(?:\s+[^\W\d_]+){0,3}?)\s*(?P<quote>[\"«“])?\s*$", re.IGNORECASE)
+# A cheap test before _INSTITUTION_BEFORE (anchored at its end, it tries every position).
+_INSTITUTION_WORD = re.compile(
+    r"(?i:ospedal|istitut|ist\.|policlinic|scuola|centro|fondazion|clinica|casa\s+di\s+cura|"
+    r"liceo|universit|asilo|associazion|hospice|residenza|rsa|presidio|poliambulatori|"
+    r"cooperativ|parrocchia|bibliotec|collegio|convitto)")
+# Links from a name found after a trigger to the next one: "i figli Marco ed Elisa".
+_CHAIN = re.compile(r"(?:\s*(?P<sep>[,/])\s*|\s+(?:e|ed)\s+)$")
+# A department or service written with capitals: "Medicina dello Sport", "Unità di Crisi".
+_DEPARTMENT_BEFORE = re.compile(
+    r"(?<!\w)(?P<word>[A-ZÀ-Þ][a-zà-ÿ]+)\s+(?:di|del|dello|della|dei|degli|delle)\s+$")
+_INITIALS = re.compile(r"(?m)^[ \t]*(?P<ini>[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.){0,2})[ \t]*$")
+# Dotted abbreviations that stand alone on a line without naming anyone.
+_NOT_INITIALS = {"nb", "ps", "pps", "uo", "sc", "cf", "as", "dh", "po", "ss", "bc", "ac", "nd",
+                 "vs", "eo", "tc", "rm", "so", "us", "ar", "ca", "ok", "ao", "ur", "ds", "sa",
+                 "cc", "sr", "pm", "am", "ci", "rx", "ecg", "asl", "usl", "uoc", "uos", "ssn",
+                 "spa", "srl", "snc", "sas", "nn", "aa", "ll", "vv", "dd", "ff", "pp"}
+_RELATIVE = re.compile(
+    r"(?:figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratello|sorella|nipote|nonn[oa]|"
+    r"zi[oa]|cugin[oa]|cognat[oa]|suocer[oa]|genero|nuora|compagn[oa]|fidanzat[oa])"
+    r"\s*[:,]?\s*", re.IGNORECASE)
+_CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ]")
+_NICKNAME_AFTER = re.compile(r"[ \t]*[\"“«]([A-ZÀ-Þ][^\W\d_]+(?:[ '’-][A-ZÀ-Þ][^\W\d_]+)?)[\"”»]")
 
 
 class _Tok:
@@ -97,7 +146,7 @@ class _Tok:
 class NameRecognizer(TextRecognizer):
     ENTITY = "PERSONA"
     NAME = "ItalianNameRecognizer"
-    VERSION = "1"
+    VERSION = "2"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -120,7 +169,8 @@ class NameRecognizer(TextRecognizer):
         if key in _PARTICLES:
             tok.particle = True
             return tok
-        if is_always_allowed(word) or key in self.gaz.clinical or key in _FUNCTION_WORDS:
+        if is_always_allowed(word) or key in self.gaz.clinical or key in _FUNCTION_WORDS or \
+                key in self.gaz.countries:  # "trattato in Romania"
             tok.clinical = True
             return tok
         main = key
@@ -165,7 +215,8 @@ class NameRecognizer(TextRecognizer):
         if run:
             yield run
 
-    def _segments(self, run: list[_Tok], text: str) -> Iterator[tuple[list[_Tok], str | None]]:
+    def _segments(self, run: list[_Tok], text: str,
+                  chained: set[int]) -> Iterator[tuple[list[_Tok], str | None]]:
         """Cut a run at common words into candidate names, each with its trigger."""
         seg: list[_Tok] = []
         trigger: str | None = None
@@ -173,7 +224,7 @@ class NameRecognizer(TextRecognizer):
         for k, t in enumerate(run):
             nxt = run[k + 1] if k + 1 < len(run) else None
             if not seg:
-                trigger = self._trigger(text, t.start)
+                trigger = self._trigger(text, t.start, chained)
             if t.particle or t.initial or t.kind != COMMON or \
                     self._common_in_name(t, nxt, seg, trigger, text) or \
                     alone and not seg and not t.clinical and nxt is not None and nxt.first \
@@ -190,15 +241,28 @@ class NameRecognizer(TextRecognizer):
                         text: str) -> bool:
         """Whether a common word is part of a name here: surnames are often words too
         (Giacconi, Barese, Caboto). Clinical and function words never are."""
+        if seg and seg[-1].particle and seg[-1].text.islower() and t.text.isupper():
+            return False  # "dr. Sabbatani del CSM": an acronym is no surname
+        if not seg and t.text.isupper() and len(t.text) <= 4 and nxt is not None \
+                and nxt.first and not nxt.text.isupper() and \
+                _CAPITAL_AFTER.match(text, nxt.end) and not upper_context(text, t.start, t.end):
+            return False  # "Inf. ADI Marisa Tugnoli": a service between the title and the name
         if t.clinical:
             # a surname that is a clinical word ("Signora Eco G."): only as the first word after
             # a title or role, with an initial or a first name after it
+            # ("INF. PS ZANNI": a short clinical acronym is the service, not a surname)
             return not seg and trigger is not None and nxt is not None and t.text[:1].isupper() \
+                and not (t.text.isupper() and len(t.text) <= 3) \
                 and (nxt.initial or nxt.first and nxt.kind in (STRONG, WEAK)) \
                 and norm(t.text) not in _FUNCTION_WORDS and not _TRIGGER_WORD.fullmatch(t.text)
+        if not seg and trigger and text[t.start - 1:t.start] in "\"“«" and \
+                text[t.end:t.end + 1] in "\"”»":
+            return True  # a quoted nickname: per tutti "Nane"
         caps = upper_context(text, t.start, t.end)
         words_in = [x for x in seg if not x.particle and not x.initial]
         if seg and not words_in:  # "Del Caboto", "S. Caboto"
+            if (caps or t.text.isupper() and seg[-1].text.isupper()) and trigger != "title":
+                return False  # "MEDICO DI INFORTUNIO": a heading, not "DI CABOTO"
             return trigger is not None or nxt is not None and (
                 nxt.first or nxt.initial) and nxt.kind in (STRONG, WEAK, UNKNOWN)
         if not seg:
@@ -223,22 +287,146 @@ class NameRecognizer(TextRecognizer):
         # after any name word when a title or role stands before ("dott. Vincentio Druso")
         return trigger is not None or last.first and last.kind == STRONG
 
-    def _trigger(self, text: str, start: int) -> str | None:
-        """'title', 'role' or None for what stands just before `start`."""
+    def _trigger(self, text: str, start: int, chained: set[int] | None = None) -> str | None:
+        """'title', 'role', 'chain' or None for what stands just before `start`: a title or
+        role, maybe one service word away ("INF. TRIAGE GHETTI"), or a link ("ed", "/", ",")
+        to a name found after one ('chain')."""
         m = _TRIGGER.search(text, max(0, start - 48), start)
-        if m is None:
-            return None
-        return "title" if m.group("title") else "role"
+        if m is not None:
+            return "title" if m.group("title") else "role"
+        if chained and text[max(0, start - 4):start].rstrip().endswith((",", "/", " e", " ed")):
+            c = _CHAIN.search(text, max(0, start - 6), start)
+            if c is not None and c.start() in chained:
+                return "chain" if c.group("sep") == "," else "role"
+        # one service word between: a short one in capitals or a clinical word (TRIAGE, ADI)
+        i = start
+        while i > 0 and text[i - 1] in " \t:,":
+            i -= 1
+        j = i
+        while j > 0 and text[j - 1].isalpha():
+            j -= 1
+        word = text[j:i]
+        k = j
+        while k > 0 and text[k - 1] in " \t":
+            k -= 1
+        # after an abbreviated title ("INF. TRIAGE"), or a clinical word after any trigger
+        if len(word) >= 2 and k < j and (
+                word.isupper() and len(word) <= 6 and text[k - 1:k] == "." or
+                norm(word) in self.gaz.clinical) and not _TRIGGER_WORD.fullmatch(word):
+            m = _TRIGGER.search(text, max(0, j - 48), j)
+            if m is not None:
+                return "title" if m.group("title") else "role"
+        return None
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         toks = [self._classify(w, text) for w in words(text)]
         found: list[tuple[int, int, float]] = []
+        chained: set[int] = set()  # ends of names found after a trigger
         for run in self._runs(toks, text):
-            for seg, trigger in self._segments(run, text):
-                found.extend(self._judge(seg, trigger, text))
+            for seg, trigger in self._segments(run, text, chained):
+                judged = self._judge(seg, trigger, text)
+                if trigger:
+                    chained.update(e for _, e, _ in judged)
+                found.extend(judged)
+        found.extend(self._lower_case_names(toks, text, found))
         found.extend(self._married_names(found, text))
+        found.extend(self._nicknames(found, text))
+        found.extend(self._initials(text))
         found.extend(self._propagate(found, toks, text))
         yield from found
+
+    def _lower_case_names(self, toks: list[_Tok], text: str,
+                          found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        """Names written in lower case right after a title or role ("sig.ra de angelis", "la
+        figlia annamaria"): words from the name lists that are no Italian word, with particles
+        and with words in no list at all ("kastrati ermal"), never a common word alone."""
+        extra = []
+        covered = [(s, e) for s, e, _ in found]
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if not self._lower_case_start(toks, i, text) or \
+                    any(s <= t.start < e for s, e in covered):
+                i += 1
+                continue
+            m = _TRIGGER.search(text, max(0, t.start - 48), t.start)
+            if m is None:
+                i += 1
+                continue
+            seg: list[_Tok] = []
+            j = i
+            while j < len(toks) and len(seg) < _MAX_NAME_WORDS + 1:
+                x = toks[j]
+                if seg and text[seg[-1].end:x.start] != " " or not x.text[:1].islower() or \
+                        text[x.end:x.end + 1] == "." and len(x.text) <= 4 or \
+                        x.clinical or not (x.particle or x.first or x.surname or
+                                           x.kind == UNKNOWN) or \
+                        x.kind == COMMON and not x.particle:
+                    break
+                seg.append(x)
+                j += 1
+            while seg and seg[-1].particle:
+                seg.pop()
+            names = [x for x in seg if not x.particle]
+            strong = [x for x in names if x.kind == STRONG]
+            listed = [x for x in names if x.first or x.surname]
+            # every word a name or unknown, at least one a name that is no Italian word; after
+            # a relative, a first name alone even if it is a word too ("il marito pasquale")
+            relative = m.group("role") is not None and _RELATIVE.fullmatch(m.group("role"))
+            # after a title, words in no list count too ("sig.ra de angelis"), and frequent
+            # surnames or first names that are also words ("sig. rossi", "dott.ssa conti")
+            title = m.group("title") is not None and names and all(
+                x.kind in (STRONG, UNKNOWN) or x.kind == WEAK and self._frequent(x)
+                for x in names)
+            if (title or strong and (len(names) == len(listed) or listed and len(names) >= 2)) \
+                    and all(len(x.text) >= 3 for x in names):
+                extra.append((seg[0].start, seg[-1].end, 0.8))
+            elif relative and len(seg) == 1 and names[0].kind == WEAK and \
+                    norm(names[0].text) in self.gaz.frequent_first_names:
+                extra.append((seg[0].start, seg[-1].end, 0.6))
+            i = max(j, i + 1)
+        return extra
+
+    def _frequent(self, t: _Tok) -> bool:
+        key = norm(t.text)
+        return key in self.gaz.frequent_surnames or key in self.gaz.frequent_first_names
+
+    @staticmethod
+    def _lower_case_start(toks: list[_Tok], i: int, text: str) -> bool:
+        """Whether toks[i] may open a lower-case name (cheap tests before the trigger's)."""
+        t = toks[i]
+        if not t.text[:1].islower() or t.clinical or len(t.text) < 2 or \
+                text[t.start - 1:t.start] not in (" ", "\t", "\n"):
+            return False
+        if t.first or t.surname:
+            return True
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if t.particle:  # "de angelis"
+            return nxt is not None and nxt.text[:1].islower() and not nxt.clinical and (
+                nxt.first or nxt.surname or nxt.kind == UNKNOWN)
+        # a word in no list: only right after an abbreviation or a colon ("letto A: xhaferi")
+        return t.kind == UNKNOWN and (":" in text[t.start - 3:t.start] or
+                                      "." in text[t.start - 3:t.start])
+
+    def _nicknames(self, found: list[tuple[int, int, float]],
+                   text: str) -> list[tuple[int, int, float]]:
+        """A quoted nickname right after a name: Giovanni "Nane" Bortolotti."""
+        extra = []
+        for _, end, score in found:
+            m = _NICKNAME_AFTER.match(text, end)
+            if m and score >= 0.6 and norm(m.group(1)) not in self.gaz.clinical:
+                extra.append((m.start(1), m.end(1), 0.7))
+        return extra
+
+    @staticmethod
+    def _initials(text: str) -> list[tuple[int, int, float]]:
+        """Chained initials alone on a line, as a signature: "G.L.M.", "R. T."."""
+        extra = []
+        for m in _INITIALS.finditer(text):
+            letters = "".join(c for c in m.group("ini") if c.isalpha()).lower()
+            if letters not in _NOT_INITIALS:
+                extra.append((m.start("ini"), m.end("ini"), 0.6))
+        return extra
 
     def _married_names(self, found: list[tuple[int, int, float]],
                        text: str) -> list[tuple[int, int, float]]:
@@ -270,6 +458,17 @@ class NameRecognizer(TextRecognizer):
                 not trigger and run[0].initial and run[0].text == "S" or \
                 norm(run[0].text) in _INSTITUTION_WORDS:  # S. Orsola, Villa Serena: places
             return []
+        inst = _INSTITUTION_BEFORE.search(text, max(0, start - 60), start) if \
+            _INSTITUTION_WORD.search(text, max(0, start - 60), start) else None
+        if inst is not None and trigger != "title" and (
+                inst.group("quote") or not trigger and all(
+                    w[:1].isupper() for w in inst.group("between").split())):
+            return []  # Istituto Ortopedico Rizzoli, scuola "Giovanni Pascoli"
+        if trigger == "chain":
+            # after a comma only a listed name continues the list: "dr. Rossi, Bologna" stops
+            if not any(t.first or t.surname for t in names):
+                return []
+            trigger = "role"
         caps = upper_context(text, start, end)
         after = bool(_AFTER.match(text, end))
         strong = sum(t.kind == STRONG for t in names)
@@ -307,6 +506,10 @@ class NameRecognizer(TextRecognizer):
                 return [(start, end, 0.55)]  # "GIANVECCHIO MARCO" signing a letter
             return []
         only = names[0]
+        dep = _DEPARTMENT_BEFORE.search(text, max(0, start - 30), start)
+        if dep is not None and self.gaz.is_word(dep.group("word")) and \
+                not self.gaz.is_name(dep.group("word")):
+            return []  # "Medicina dello Sport"
         if norm(only.text) in self.gaz.comuni and \
                 left_context(text, start, n=1)[-1:] in (["a"], ["in"], ["di"], ["da"], ["ad"]):
             return []  # "di Pistoia": the places recognizer's
@@ -330,6 +533,9 @@ class NameRecognizer(TextRecognizer):
                      for t in toks if s <= t.start and t.end <= e
                      and not t.particle and not t.initial and len(t.text) >= 3
                      and t.kind != COMMON}
+        # each part of a hyphenated surname is a surname too: CAVAZZA-NERI, then "Neri"
+        confident |= {p for key in list(confident) if "-" in key for p in key.split("-")
+                      if len(p) >= 3 and p not in self.gaz.clinical and p not in _FUNCTION_WORDS}
         if not confident:
             return []
         covered = [(s, e) for s, e, _ in found]

@@ -1,5 +1,7 @@
 """Italian phone and fax numbers: +39/0039 prefixes, mobiles starting with 3, landlines starting
-with 0, toll-free 800/803 numbers, written with spaces, dashes, dots, slashes or parentheses.
+with 0, toll-free 800/803 numbers, written with spaces, dashes, dots, slashes or parentheses;
+foreign numbers after a + or 00 country code (+41 79 512 33 08, 0033 6 12 34 56 78), and a
+number glued to its abbreviation ("cell.3284471902").
 
 A number is a phone only when its digits fit an Italian numbering plan (mobile: 9-10 digits
 from 3; landline: 6-11 digits from 0 and a non-zero second digit), and it is not a date, a
@@ -15,11 +17,19 @@ from collections.abc import Iterator
 from dsm_clinic.deid.recognizers.base import TextRecognizer, left_context
 
 _SEP = r"(?:[ \t]?[./-][ \t]?|[ \t])"
+# A phone word with its dot right before the digits: "cell.3284471902", "tel.051234567".
+_GLUED = r"(?<=(?i:tel)\.)|(?<=(?i:cell)\.)|(?<=(?i:cel)\.)|(?<=(?i:fax)\.)|(?<=(?i:mob)\.)"
 _CANDIDATE = re.compile(
-    r"(?<![\w/.,+-])"
+    r"(?:(?<![\w/.,+-])|" + _GLUED + r")"
     r"(?P<prefix>(?:\+|00)[ \t]?39[ \t./-]*|\(\+?39\)[ \t]*)?"
     r"(?P<body>\(0\d{1,3}\)[ \t]?\d[\d \t./-]*\d|\d(?:\d|" + _SEP + r"(?=\d)){5,16})"
     r"(?![\w]|[.,/-]\d)")
+# Another country's number: + or 00, a country code that is not Italy's, then 6 to 12 digits
+# in groups; E.164 numbers hold at most 15 digits in all.
+# (No look-behind in front: the engine then scans for "+" or "0" only; find() checks the edge.)
+_FOREIGN = re.compile(
+    r"(?P<prefix>\+|00)(?P<cc>(?!39)[1-9]\d{0,2})(?:[ \t]?\(0\))?"
+    r"(?P<body>(?:[ \t./-]?(?:\(\d{1,4}\)|\d)){5,12})(?![\w]|[.,/-]\d)")
 _DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}\s*-\s*\d{1,2}[.:]\d{2}$")
 _UNIT_AFTER = re.compile(
@@ -60,10 +70,23 @@ def plausible_italian_number(digits: str, *, international: bool) -> bool:
 class ItalianPhoneRecognizer(TextRecognizer):
     ENTITY = "TELEFONO"
     NAME = "ItalianPhoneRecognizer"
-    VERSION = "1"
+    VERSION = "2"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
+        taken: list[tuple[int, int]] = []
+        for m in _FOREIGN.finditer(text):
+            before = text[m.start() - 1:m.start()]
+            if before and (before.isalnum() or before in "_/.,+-"):
+                continue
+            digits = _digits(m.group("cc") + m.group("body"))
+            grouped = m.group("body")[:1] in " \t./-("
+            # "00" is also how a number starts ("0041..." vs "003 mg"): ask for a separator
+            if 8 <= len(digits) <= 15 and (m.group("prefix") == "+" or grouped):
+                taken.append(m.span())
+                yield m.start(), m.end(), 0.85
         for m in _CANDIDATE.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
             body = m.group("body").rstrip(" \t./-")
             start, end = m.start(), m.start("body") + len(body)
             international = m.group("prefix") is not None

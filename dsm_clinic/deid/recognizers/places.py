@@ -5,6 +5,13 @@ A comune that is also an Italian word or a person's name (Bra, Ne, Vita, Paese, 
 only with strong context: a birth, residence or hospital phrase before it ("nata a", "residente
 in", "Ospedale di", "AUSL di"), a CAP before it, or a date after it as in a letter's place and
 date ("Bra, 12/03/2021"). Other comuni count when capitalized, more so after a preposition.
+
+A comune that is also a name or a word still counts capitalized after a preposition inside a
+sentence ("operata a Modena", "di Cento") or between the dashes of a heading ("- RAVENNA -").
+Abroad, a capitalized word counts after a birth, residence, work or travel phrase ("lavora a
+Lugano", "rientro da Iași"), and a city of the GeoNames list after a preposition ("in viva voce
+da Melbourne"). Countries ("in Romania") are never places here, nor a hospital named after a
+saint ("Policlinico di Sant'Orsola").
 """
 
 from __future__ import annotations
@@ -32,7 +39,17 @@ _HEADS = {"comune", "provincia", "città", "citta", "ospedale", "p.o.", "po", "o
           "ospedaliera", "universitaria", "ospedaliero-universitaria", "asl", "ausl", "asst",
           "ats", "ulss", "usl", "asp", "aou", "ao", "policlinico", "rsa", "distretto", "carcere",
           "civile", "presidio", "irccs", "hospice", "stabilimento", "sede", "clinica",
-          "prefettura", "questura", "tribunale"}
+          "prefettura", "questura", "tribunale", "ps", "p.s.", "csm", "dsm", "sert", "serd",
+          "consultorio", "soccorso", "118", "municipio", "sindaco", "carabinieri", "polizia"}
+# Hospitals and institutions: a saint's name after them names the building, not a place.
+_INSTITUTION_HEADS = {"ospedale", "policlinico", "clinica", "istituto", "presidio", "casa",
+                      "cura", "hospice", "fondazione", "irccs", "rsa", "p.o.", "po"}
+_SAINT_WORD = re.compile(r"(?:san|santa|santo|sant['’]|s\.|ss\.|santi|madonna|beata|beato)\b",
+                         re.IGNORECASE)
+# A health trust's acronym in capitals names its territory: "ASST Conscio", "AUSL Bologna".
+_TRUST_BEFORE = re.compile(r"(?<![\w.])(?:ASL|AUSL|ASST|ATS|ULSS|USL|ASP|ASUR|ASL\s?\d)[ \t]\Z")
+_HEADING_DASHES = re.compile(r"[ \t][-–][ \t]*\Z")
+_HEADING_DASH_AFTER = re.compile(r"[ \t]*(?:[-–][ \t]|,|\n|\Z)")
 _PREPOSITIONS = {"a", "in", "da", "di", "ad", "presso", "per", "verso", "dal", "del", "nel",
                  "fra", "tra", "su", "sul"}
 _LINKERS = {"di", "del", "della", "dei", "delle", "sul", "sulla", "in", "d'", "de", "san",
@@ -46,7 +63,9 @@ _CAP_BEFORE = re.compile(r"(?<![\w./-])(?<!\d[ \t])\d{5}[ \t]*[-–]?[ \t]*\Z")
 _HOME_BEFORE = re.compile(
     r"(?:\b(?:nat[oa]|nati|nasce|nascita|residente|residenti|res\.?|domiciliat[oa]|domicilio|"
     r"dom\.|abita|vive|risiede|residenza|provenient[ei]|originari[oa]|trasferit[oa](?:si)?|"
-    r"emigrat[oa])\b(?:(?!\.\s)[^\n;]){0,36}?\b(?:a|in|ad|da|presso)|"
+    r"emigrat[oa]|lavora|lavorava|lavorano|lavoro|rientro|rientrat[oa]|rientra|ritorno|"
+    r"tornat[oa]|torna|rimpatriat[oa]|viaggio|soggiorno|soggiorna|studia|vacanza|trasferta|"
+    r"partit[oa]|arrivat[oa]|giunt[oa])\b(?:(?!\.\s)[^\n;]){0,36}?\b(?:a|in|ad|da|presso)|"
     r"\b(?:residenza|domicilio|nascita|"
     r"luogo\s+di\s+nascita|comune|località|loc\.|citt[aà])\s*:)\s*$", re.IGNORECASE)
 
@@ -54,7 +73,7 @@ _HOME_BEFORE = re.compile(
 class PlaceRecognizer(TextRecognizer):
     ENTITY = "LUOGO"
     NAME = "ItalianPlaceRecognizer"
-    VERSION = "1"
+    VERSION = "2"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -96,6 +115,47 @@ class PlaceRecognizer(TextRecognizer):
         if _DATE_AFTER.match(text, end) and sentence_start(text, start):
             return "date"
         return None
+
+    def _after_institution(self, text: str, start: int) -> bool:
+        left = [w.rstrip(".") for w in left_context(text, start, n=3)]
+        return any(w in _INSTITUTION_HEADS or w + "." in _INSTITUTION_HEADS for w in left[:-1])
+
+    def _loose_comune(self, text: str, ws: list[Word], i: int, n: int) -> bool:
+        """A comune that is also a name or a word, where only a place fits: capitalized after
+        a preposition inside a sentence ("operata a Modena"), or between heading dashes
+        ("OSPEDALE SANTA MARIA DELLE CROCI - RAVENNA - ORE 21:07")."""
+        start, end = ws[i].start, ws[i + n - 1].end
+        key = norm(text[start:end])
+        if key in self.gaz.clinical or is_always_allowed(text[start:end]) or len(key) < 4 or \
+                text[start:end].isupper() and len(key) <= 4 and not upper_context(text, start, end):
+            return False  # "esiti di PTA": an acronym
+        if _HEADING_DASHES.search(text, max(0, start - 3), start) and \
+                _HEADING_DASH_AFTER.match(text, end):
+            return True
+        if upper_context(text, start, end) or sentence_start(text, start):
+            return False
+        left = left_context(text, start, n=1)
+        if not left or left[-1] not in {"a", "in", "da", "di", "presso", "ad"}:
+            return False
+        # "di Medicina Interna": a capitalized word after it makes a department's name
+        nxt = ws[i + n] if i + n < len(ws) else None
+        return not (nxt is not None and text[end:nxt.start] == " " and nxt.text[:1].isupper())
+
+    def _city_abroad(self, text: str, ws: list[Word], i: int, n: int) -> bool:
+        """A city of the GeoNames list, capitalized after a preposition inside a sentence, that
+        is no Italian word and no name ("da Melbourne", not "da Marco" or "in Terapia")."""
+        w = ws[i]
+        if w.text.isupper() or len(w.text) < 4:
+            return False
+        name = text[w.start:ws[i + n - 1].end]
+        if not self.gaz.is_city_abroad(name):
+            return False
+        if any(self.gaz.is_word(x.text) or self.gaz.is_name(x.text) or x.text.isupper() or
+               len(x.text) < 4 for x in ws[i:i + n]) or upper_context(text, w.start, w.end) or \
+                sentence_start(text, w.start):
+            return False
+        left = left_context(text, w.start, n=1)
+        return bool(left) and left[-1] in {"a", "in", "da", "di", "presso", "ad", "verso"}
 
     def _match_comune(self, ws: list[Word], i: int, text: str) -> int:
         """Number of words from i that spell a comune, or 0."""
@@ -142,6 +202,11 @@ class PlaceRecognizer(TextRecognizer):
                 i += 1
                 continue
             n = self._match_comune(ws, i, text)
+            if n and norm(w.text) in self.gaz.clinical and i + n < len(ws) and \
+                    text[ws[i + n - 1].end:ws[i + n].start] == " " and \
+                    ws[i + n].text[:1].isupper():
+                i += n  # "trasferito in Medicina Interna": a ward, not the comune Medicina
+                continue
             if n:
                 start, end = w.start, ws[i + n - 1].end
                 name = text[start:end]
@@ -156,6 +221,10 @@ class PlaceRecognizer(TextRecognizer):
                     yield start, end, 0.85
                     i += n
                     continue
+                if self._loose_comune(text, ws, i, n):
+                    yield start, end, 0.6
+                    i += n
+                    continue
                 if not self._ambiguous(name):
                     left = left_context(text, start, n=1)
                     after_prep = bool(left) and left[-1] in _PREPOSITIONS
@@ -168,15 +237,31 @@ class PlaceRecognizer(TextRecognizer):
                     continue
             else:
                 n = self._foreign_run(ws, i, text)
-                if n and norm(w.text) not in self.gaz.clinical:
+                if n and len(w.text) > 1 and norm(w.text) not in self.gaz.clinical and \
+                        not self.gaz.is_country(text[w.start:ws[i + n - 1].end]) and \
+                        not self.gaz.is_country(w.text):
                     end = ws[i + n - 1].end
                     context = self._context(text, w.start, end)
+                    if context == "head" and _SAINT_WORD.match(w.text) and \
+                            self._after_institution(text, w.start):
+                        i += n  # Policlinico di Sant'Orsola: a hospital's name
+                        continue
+                    if context == "date" and n == 1 and self.gaz.is_word(w.text) and \
+                            text[end:end + 1] != ",":
+                        i += 1  # "Data 18/04/2024": a heading; "Conscio, 12/03/2021" a place
+                        continue
+                    if context is None and self._city_abroad(text, ws, i, n):
+                        yield w.start, end, 0.6
+                        i += n
+                        continue
                     # "nato in Nigeria": a country or region, not a place that identifies.
                     country = left_context(text, w.start, n=2)[-2:] in (
                         ["nato", "in"], ["nata", "in"], ["nati", "in"])
                     # after a hospital or a letter's place-and-date, a capitalized run is a place
                     if context == "home" and not country or context in ("head", "date") or \
-                            context == "head_direct" and not self.gaz.is_word(w.text):
+                            context == "head_direct" and (not self.gaz.is_word(w.text) or
+                                                          _TRUST_BEFORE.search(text, max(
+                                                              0, w.start - 8), w.start)):
                         yield w.start, end, 0.7
                         i += n
                         continue
