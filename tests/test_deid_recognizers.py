@@ -326,7 +326,7 @@ def test_places_from_the_general_rules(gaz, text, places):
 
 @pytest.mark.parametrize("text", [
     "Data 18/04/2024",
-    "ricoverata presso il Policlinico di Sant'Orsola",
+    "ricoverata presso il Policlinico di San Matteo",
     "esiti di PTA sx",
     "trasferito in Medicina Interna",
     "ricoverato a Medicina d'Urgenza",
@@ -428,3 +428,15 @@ def test_countries_and_frequent_names(gaz):
     assert gaz.is_city_abroad("Iași") and gaz.is_city_abroad("Iasi") and gaz.is_city_abroad("Lione")
     assert not gaz.is_city_abroad("Bologna")  # Italy is the comuni list's
     assert "pasquale" in gaz.frequent_first_names and "maggiore" not in gaz.frequent_first_names
+
+
+def test_a_saint_that_begins_a_comune_after_a_hospital_is_a_place():
+    from dsm_clinic.deid.analyzer import build_analyzer
+
+    analyzer = build_analyzer()
+    # Faker's and ISTAT's lists hold frazioni and comuni like San Polo (d'Enza): a hospital
+    # "di San Polo" is located there. Recall first: Sant'Orsola (Terme) is masked too.
+    text = "Presidio Ospedaliero di San Polo, reparto di Medicina; trasferita all'Ospedale San Gerardo."
+    found = {(text[s.start:s.end], s.type) for s in analyzer.analyze(text)}
+    assert ("San Polo", "LUOGO") in found
+    assert not any("Gerardo" in t for t, _ in found)

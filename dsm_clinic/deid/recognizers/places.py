@@ -116,6 +116,15 @@ class PlaceRecognizer(TextRecognizer):
             return "date"
         return None
 
+    def _saint_comune(self, text: str, start: int, end: int) -> bool:
+        """"Presidio Ospedaliero di San Polo": after a preposition, a saint's name that begins
+        a comune's name (San Polo d'Enza, San Giovanni Rotondo) locates the hospital."""
+        left = left_context(text, start, n=1)
+        if not left or left[-1] not in {"di", "a", "da", "in"}:
+            return False
+        key = norm(text[start:end])
+        return any(c == key or c.startswith(key + " ") for c in self.gaz.comuni)
+
     def _after_institution(self, text: str, start: int) -> bool:
         left = [w.rstrip(".") for w in left_context(text, start, n=3)]
         return any(w in _INSTITUTION_HEADS or w + "." in _INSTITUTION_HEADS for w in left[:-1])
@@ -243,7 +252,8 @@ class PlaceRecognizer(TextRecognizer):
                     end = ws[i + n - 1].end
                     context = self._context(text, w.start, end)
                     if context == "head" and _SAINT_WORD.match(w.text) and \
-                            self._after_institution(text, w.start):
+                            self._after_institution(text, w.start) and \
+                            not self._saint_comune(text, w.start, end):
                         i += n  # Policlinico di Sant'Orsola: a hospital's name
                         continue
                     if context == "date" and n == 1 and self.gaz.is_word(w.text) and \
