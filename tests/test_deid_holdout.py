@@ -9,17 +9,14 @@ floors sit about 0.01 under the figures measured, to guard against regressions.
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from dsm_clinic.deid.analyzer import build_analyzer
 from dsm_clinic.deid.entities import PHI_TYPES
 from dsm_clinic.deid.evaluate import evaluate_analyzer, parse_markup_notes
-
-DATA = Path(__file__).parent / "data"
+from tests.gold_notes import DATA, load_gold, masked, outside_gold, predicted_spans
 
 # Measured on the 32 notes when first written: token recall 0.8966, precision 0.9196, leak rate
 # 0.1132. After the general rules: token recall 1.0, precision 1.0, span-overlap recall 1.0
@@ -55,7 +52,7 @@ _TITLES = re.compile(r"^(?:sig|dott|dr|prof|inf|ft|a\.s)\b", re.IGNORECASE)
 
 @pytest.fixture(scope="module")
 def holdout() -> list[dict]:
-    return [json.loads(line) for line in (DATA / "deid_holdout.jsonl").read_text().splitlines()]
+    return load_gold("deid_holdout")
 
 
 @pytest.fixture(scope="module")
@@ -70,22 +67,7 @@ def report(holdout, analyzer):
 
 @pytest.fixture(scope="module")
 def predicted(holdout, analyzer) -> list[list[tuple[int, int]]]:
-    return [[(s.start, s.end) for s in analyzer.analyze(r["text"])] for r in holdout]
-
-
-def _outside_gold(holdout: list[dict], word: str) -> list[tuple[int, int, int]]:
-    """(note index, start, end) of each whole-word occurrence of `word` outside gold PHI."""
-    found = []
-    for i, record in enumerate(holdout):
-        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", record["text"]):
-            if not any(g["start"] < m.end() and m.start() < g["end"] for g in record["phi"]):
-                found.append((i, m.start(), m.end()))
-    return found
-
-
-def _masked(predicted, place: tuple[int, int, int]) -> bool:
-    i, start, end = place
-    return any(s < end and start < e for s, e in predicted[i])
+    return predicted_spans(analyzer, holdout)
 
 
 def test_holdout_jsonl_matches_its_markup_source(holdout):
@@ -124,20 +106,20 @@ def test_holdout_token_recall_meets_the_issue_target(report):
 
 def test_every_eponym_in_the_notes_survives(holdout, predicted):
     for word in EPONYMS:
-        places = _outside_gold(holdout, word)
+        places = outside_gold(holdout, word)
         assert places, f"{word} is not in the holdout notes"
         for place in places:
-            assert not _masked(predicted, place), (holdout[place[0]]["id"], word)
+            assert not masked(predicted, place), (holdout[place[0]]["id"], word)
 
 
 def test_bell_as_a_surname_is_still_found(holdout, predicted):
     i = next(k for k, r in enumerate(holdout) if r["id"] == "HO25")
     start = holdout[i]["text"].index("Emily Bell")
-    assert _masked(predicted, (i, start + 6, start + 10))
+    assert masked(predicted, (i, start + 6, start + 10))
 
 
 @pytest.mark.parametrize("word", MASKED_EPONYMS)
 def test_eponyms_masked_before_are_kept_now(holdout, predicted, word):
-    places = _outside_gold(holdout, word)
+    places = outside_gold(holdout, word)
     assert places
-    assert not any(_masked(predicted, p) for p in places)
+    assert not any(masked(predicted, p) for p in places)

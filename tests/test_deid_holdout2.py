@@ -8,9 +8,7 @@ analyzer masked when the set was written as strict xfails that turn red once fix
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +16,8 @@ from dsm_clinic.data.codes import is_valid_cf, is_valid_luhn
 from dsm_clinic.deid.analyzer import build_analyzer
 from dsm_clinic.deid.entities import PHI_TYPES
 from dsm_clinic.deid.evaluate import evaluate_analyzer, parse_markup_notes
+from tests.gold_notes import DATA, load_gold, masked, outside_gold, predicted_spans
 
-DATA = Path(__file__).parent / "data"
 NOTES = 33
 
 # Never seen by whoever tuned the analyzer. Measured when the set entered the repository:
@@ -63,7 +61,7 @@ _TITLES = re.compile(r"^(?:sig|dott|dr|prof|inf|ft|a\.s|avv|ved|nonna)\b", re.IG
 
 @pytest.fixture(scope="module")
 def holdout() -> list[dict]:
-    return [json.loads(line) for line in (DATA / "deid_holdout2.jsonl").read_text().splitlines()]
+    return load_gold("deid_holdout2")
 
 
 @pytest.fixture(scope="module")
@@ -78,22 +76,7 @@ def report(holdout, analyzer):
 
 @pytest.fixture(scope="module")
 def predicted(holdout, analyzer) -> list[list[tuple[int, int]]]:
-    return [[(s.start, s.end) for s in analyzer.analyze(r["text"])] for r in holdout]
-
-
-def _outside_gold(holdout: list[dict], word: str) -> list[tuple[int, int, int]]:
-    """(note index, start, end) of each whole-word occurrence of `word` outside gold PHI."""
-    found = []
-    for i, record in enumerate(holdout):
-        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", record["text"]):
-            if not any(g["start"] < m.end() and m.start() < g["end"] for g in record["phi"]):
-                found.append((i, m.start(), m.end()))
-    return found
-
-
-def _masked(predicted, place: tuple[int, int, int]) -> bool:
-    i, start, end = place
-    return any(s < end and start < e for s, e in predicted[i])
+    return predicted_spans(analyzer, holdout)
 
 
 def _values(holdout: list[dict], kind: str) -> list[str]:
@@ -135,19 +118,19 @@ def test_holdout2_token_recall_and_precision_stay_above_the_floors(report):
 
 @pytest.mark.parametrize("word", EPONYMS + INSTITUTIONS)
 def test_every_eponym_in_the_notes_survives(holdout, predicted, word):
-    places = _outside_gold(holdout, word)
+    places = outside_gold(holdout, word)
     assert places, f"{word} is not in the holdout notes"
     for place in places:
-        assert not _masked(predicted, place), (holdout[place[0]]["id"], word)
+        assert not masked(predicted, place), (holdout[place[0]]["id"], word)
 
 
 @pytest.mark.parametrize("word", [pytest.param(w, marks=pytest.mark.xfail(
     strict=True, reason="masked as a name when the set was written"))
     for w in MASKED_EPONYMS + MASKED_INSTITUTIONS])
 def test_eponyms_masked_today(holdout, predicted, word):
-    places = _outside_gold(holdout, word)
+    places = outside_gold(holdout, word)
     assert places
-    assert not any(_masked(predicted, p) for p in places)
+    assert not any(masked(predicted, p) for p in places)
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError,
