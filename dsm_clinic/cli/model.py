@@ -95,6 +95,13 @@ def info_cmd(state: CliState, directory: Path) -> None:
     table.add_column()
     for key, value in result.items():
         if key == "manifest":
+            if value:  # what made this folder: kind, when, from which corpus
+                shown = {k: value.get(k) for k in ("kind", "created_at", "steps", "last_loss")
+                         if value.get(k) is not None}
+                corpus = (value.get("inputs") or [{}])[0]
+                if corpus.get("sha256"):
+                    shown["corpus_sha256"] = corpus["sha256"][:16] + "…"
+                table.add_row("manifest", ", ".join(f"{k}={v}" for k, v in shown.items()))
             continue
         table.add_row(key, f"{value:,}" if isinstance(value, int) and not isinstance(value, bool)
                       else str(value))
