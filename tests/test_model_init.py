@@ -91,8 +91,9 @@ def test_the_time_budget_bounds_the_whole_call(tmp_path):
     result = init_base_model(italian_notes(100), tmp_path / "m", max_minutes=0.1,
                              max_epochs=10_000, overrides=SMALLER)
     assert result.stopped_by == "time" and result.steps >= 1
-    # 0.1 minutes = 6 s for everything, saving included; a step here is well under a second
-    assert result.seconds <= 6 + 1
+    # 0.1 minutes = 6 s for everything, saving included. The margin is wide on purpose (a
+    # shared machine may stall a step); ignoring the budget would run 10 000 epochs, minutes.
+    assert result.seconds <= 6 + 14
     assert (tmp_path / "m" / "manifest.json").is_file()
 
 
