@@ -10,6 +10,8 @@ from pathlib import Path
 
 from dsm_clinic.config import WorkspaceConfig, dump_yaml, load_yaml_model
 from dsm_clinic.errors import error
+from dsm_clinic.governance.audit import AuditLog
+from dsm_clinic.io.atomic import atomic_write_text
 
 CONFIG_FILE = "dsm-clinic.yaml"
 ENV_VAR = "DSM_CLINIC_WORKSPACE"
@@ -45,12 +47,8 @@ class Workspace:
             config.audit.hmac_key_file = hmac_key_file
         shutil.copyfile(policy_file, root / config.policy)
         (root / config.models_dir).mkdir(exist_ok=True)
-        from dsm_clinic.io.atomic import atomic_write_text
-
         atomic_write_text(root / CONFIG_FILE, dump_yaml(config.model_dump(mode="json")))
         ws = cls(root=root, config=config)
-        from dsm_clinic.governance.audit import AuditLog
-
         AuditLog(ws.audit_path).create()
         return ws
 

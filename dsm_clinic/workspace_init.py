@@ -7,7 +7,7 @@ from pathlib import Path
 from dsm_clinic.governance.audit import new_key_file
 from dsm_clinic.governance.guard import governed
 from dsm_clinic.governance.policy import load_policy
-from dsm_clinic.workspace import Workspace
+from dsm_clinic.workspace import CONFIG_FILE, Workspace
 
 GENERATED_KEY = "secrets/audit-hmac.key"
 
@@ -24,8 +24,6 @@ def init_workspace(directory: str | Path, *, policy_file: Path, name: str | None
     generated = None
     key_setting = str(Path(hmac_key_file).resolve()) if hmac_key_file else None
     if loaded.policy.audit.require_hmac and key_setting is None:
-        from dsm_clinic.workspace import CONFIG_FILE
-
         if not (root / CONFIG_FILE).exists() and not (root / GENERATED_KEY).exists():
             generated = new_key_file(root / GENERATED_KEY)
         key_setting = GENERATED_KEY

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dsm_clinic import __version__
 from dsm_clinic.errors import EXIT_DENIED, EXIT_INTERNAL, DsmError, error
 from dsm_clinic.governance.audit import AuditLog, read_key
 from dsm_clinic.governance.network import network_blocked
@@ -56,9 +57,11 @@ class Run:
             self.on_progress(task, completed, total, **metrics)
 
 
-def _key_for(ws: Workspace) -> bytes | None:
+def open_audit_log(ws: Workspace) -> AuditLog:
+    """The workspace's audit log, with its HMAC key when dsm-clinic.yaml names one (E204 when
+    that key is unusable)."""
     kp = ws.hmac_key_path
-    return read_key(kp) if kp is not None else None
+    return AuditLog(ws.audit_path, key=read_key(kp) if kp is not None else None)
 
 
 @contextlib.contextmanager
@@ -81,7 +84,7 @@ def governed(
     """
     started, t0 = utc_now(), time.monotonic()
     actor = Actor.current()
-    log = AuditLog(workspace.audit_path, key=_key_for(workspace))
+    log = open_audit_log(workspace)
     record = {
         "time": started, "user": actor.user, "host": actor.host, "pid": os.getpid(),
         "command": command, "options": options, "policy": None,
@@ -89,8 +92,6 @@ def governed(
     }
 
     def finish(status: str, code: str | None = None, exit_code: int = 0, run: Run | None = None):
-        from dsm_clinic import __version__
-
         record["tool_version"] = __version__
         record["outcome"] = {"status": status, "code": code, "exit_code": exit_code}
         record["duration_s"] = round(time.monotonic() - t0, 3)
@@ -128,7 +129,7 @@ def governed(
     except KeyboardInterrupt:
         finish("interrupted", None, 130, run)
         raise
-    except BaseException as exc:
+    except BaseException:
         finish("error", "E100", EXIT_INTERNAL, run)
-        raise exc
+        raise
     finish("ok", None, 0, run)

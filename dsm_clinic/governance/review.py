@@ -12,7 +12,7 @@ from pydantic import Field
 
 from dsm_clinic.errors import error
 from dsm_clinic.governance.audit import AuditLog, VerifyResult
-from dsm_clinic.governance.guard import Run, _key_for
+from dsm_clinic.governance.guard import Run, open_audit_log
 from dsm_clinic.governance.policy import load_policy
 from dsm_clinic.governance.report import render_html
 from dsm_clinic.governance.stage import StageOptions, stage
@@ -22,7 +22,7 @@ Outcome = Literal["ok", "error", "denied", "interrupted"]
 
 
 def open_log(run: Run) -> AuditLog:
-    return AuditLog(run.workspace.audit_path, key=_key_for(run.workspace))
+    return open_audit_log(run.workspace)
 
 
 class VerifyOptions(StageOptions):
