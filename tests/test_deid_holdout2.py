@@ -20,11 +20,13 @@ from tests.gold_notes import DATA, load_gold, masked, outside_gold, predicted_sp
 
 NOTES = 33
 
-# Never seen by whoever tuned the analyzer. Measured when the set entered the repository:
-# token recall 0.8429, precision 0.9532 (before the last round of rules: 0.7940 / 0.9558).
-# The issue's target is recall >= 0.99: not met; the floors keep what we have from sliding.
-RECALL_FLOOR = 0.83
-PRECISION_FLOOR = 0.94
+# Never seen by whoever tuned the analyzer until it was measured: token recall 0.8429,
+# precision 0.9532 when the set entered the repository. It then became the development set of
+# the next round of rules (Roman-numeral months, days alone, dictation, record numbers of any
+# shape, lower-case streets, frazioni): 0.9934 / 0.9751 after it, a development figure. The
+# unseen figure of that round is deid_holdout3's. The floors keep what the round gained.
+RECALL_FLOOR = 0.99
+PRECISION_FLOOR = 0.97
 
 # Clinical words of the notes that look like names or places: eponyms, scales,
 # classifications named after cities, brand-name drugs and devices, common words that are
@@ -45,17 +47,19 @@ EPONYMS = [
     "Daparox", "Dibase", "Movicol", "Congescor", "Creon", "NIOSH", "SAD PERSONS", "Viber",
     "WhatsApp", "serena", "sole", "ferro", "costa", "pace", "speranza", "vita", "massa",
     "bianchi",
+    # masked when the set was written, kept since the development round
+    "Douglas", "Fisher", "Lawton", "Seattle", "Mirena",
 ]
 # Institutions named after a person or a saint: they name a building, not anyone in the note.
 INSTITUTIONS = [
     "Giannina Gaslini", "Cardinal Massaia", "Vito Fazzi", "Di Venere", "Cannizzaro",
     "A. Manzoni", "SAN GERARDO", "Giovanni XXIII", "S. Chiara", "Il Girasole",
+    "Cardarelli", "Gianni Rodari", "San Giovanni Addolorata",
 ]
-# Masked when the set was written (scavo del Douglas, ESA Fisher 4, IADL di Lawton, protocollo
-# di Seattle, Yasmin, Mirena); the first two runs differed on Lawton and Seattle.
-MASKED_EPONYMS = ["Douglas", "Fisher", "Lawton", "Seattle", "Yasmin", "Mirena"]
-MASKED_INSTITUTIONS = ["Sant'Anna", "Cardarelli", "Gianni Rodari", "San Giovanni Addolorata",
-                       "Pini-CTO", "Molinette"]
+# Still masked: Yasmin (a pill, and a first name: "solo Yasmin" gives no clue), and three
+# hospitals named after a saint or a place (Ospedale Sant'Anna, Pini-CTO, le Molinette).
+MASKED_EPONYMS = ["Yasmin"]
+MASKED_INSTITUTIONS = ["Sant'Anna", "Pini-CTO", "Molinette"]
 _TITLES = re.compile(r"^(?:sig|dott|dr|prof|inf|ft|a\.s|avv|ved|nonna)\b", re.IGNORECASE)
 
 
@@ -133,8 +137,6 @@ def test_eponyms_masked_today(holdout, predicted, word):
     assert not any(masked(predicted, p) for p in places)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue target not met on unseen hand-written notes: "
-                   "token recall 0.843 measured")
-def test_holdout2_token_recall_meets_the_issue_target(report):
+def test_holdout2_token_recall_meets_the_issue_target_after_the_development_round(report):
+    # A development figure (see RECALL_FLOOR); the unseen one is in test_deid_holdout3.py.
     assert report.token["ALL"].recall >= 0.99

@@ -60,7 +60,7 @@ ALWAYS: tuple[str, ...] = (
     "Hunt-Hess", "Spetzler-Martin", "Ranson", "Balthazar", "Rockall", "Blatchford",
     "Truelove-Witts", "Harvey-Bradshaw", "Durie-Salmon", "Enneking", "Salter-Harris", "Gustilo",
     "Tossy", "Outerbridge", "Kellgren-Lawrence", "Risser", "Ballard", "Dubowitz", "Naegele",
-    "Pfannenstiel", "Kristeller", "Credé", "Leboyer",
+    "Pfannenstiel", "Kristeller", "Credé", "Leboyer", "Mirena",
 )
 
 IN_PHRASE: tuple[str, ...] = (
@@ -70,7 +70,9 @@ IN_PHRASE: tuple[str, ...] = (
     "Hamilton", "His", "Horner", "Horton", "Hunt", "Jones", "Katz", "Lawton", "Lewy", "Lown",
     "Lynch", "Morse", "Morton", "Nelson", "Norton", "Ottawa", "Padova", "Padua", "Paget",
     "Pick", "Pott", "Rankin", "Reiter", "Roth", "Sheehan", "Smith", "Still", "Tinetti", "Turner", "Venturi",
-    "Weber", "Wells", "Williams", "Wilson", "Wright",
+    "Weber", "Wells", "Williams", "Wilson", "Wright", "Hill", "Seattle", "Sydney", "Praga",
+    "Boston", "Cincinnati", "Los Angeles", "Denver", "Beck", "Conners", "Silverman", "Fontaine",
+    "Geneva", "Padua", "Hinchey", "Spaulding", "Hurley", "Mayo", "Kocher", "Lund", "Browder",
 )
 
 # Clinical words that make the following (or preceding) IN_PHRASE word an eponym.
@@ -80,7 +82,9 @@ HEADS_BEFORE: tuple[str, ...] = (
     "stadiazione", "cisti", "frattura", "paralisi", "fascio", "tendine", "maschera", "catetere",
     "cavo", "linfoma", "sarcoma", "tumore", "tiroidite", "corpi", "triade", "regola", "regole",
     "formula", "riflesso", "reazione", "colorazione", "ulcera", "nodi", "noduli", "neuroma",
-    "arterite", "contrattura", "ansa", "tipo", "modello", "area",
+    "arterite", "contrattura", "ansa", "tipo", "modello", "area", "livello", "scavo", "adl",
+    "iadl", "esa", "protocollo", "grado", "metodo", "tecnica", "classe", "questionario",
+    "inventario", "sacca", "incisione", "punto", "segni", "sec", "sec.", "secondo",
 )
 # Heads after which any capitalized words are an eponym (see the module docstring).
 EPONYM_HEADS: tuple[str, ...] = (
@@ -120,7 +124,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
     after = "|".join(HEADS_AFTER)
     phrase_re = re.compile(
         rf"(?:(?<!\w)(?:{before})\s+(?:(?:di|del|della|dello|de|d'|of)\s*)?(?P<w1>{words})(?!\w))"
-        rf"|(?:(?<!\w)(?P<w2>{words})\s+(?:{after})(?!\w))",
+        rf"|(?:(?<!\w)(?P<w2>{words})\s+(?:{after}|[IVX]{{1,4}}(?!\w|\.\w)|[0-5](?![\d.,/])))",
         re.IGNORECASE)
     return always_re, phrase_re
 

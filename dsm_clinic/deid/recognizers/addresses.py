@@ -28,16 +28,39 @@ _TYPES = (
 )
 _CONNECTORS = (r"(?i:di|de|del|della|dello|dei|degli|delle|d['’]|dell['’]|e|ed|al|alla|ai|agli|"
                r"sul|sulla|in|a|da|dal|dalla|la|le|lo|il|per|san|santa|santo|sant['’]|s\.|ss\.)")
-_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[IVXLC]+\b|\d{1,2}°?(?=\s+[A-ZÀ-ÖØ-Þ]))"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[IVXLC]+\b|\d{1,2}°?(?=[ \t]+[A-ZÀ-ÖØ-Þ]))"
 _NAME = (rf"(?:(?:{_CONNECTORS})[ \t]*)?{_NAME_WORD}"
          rf"(?:(?:[ \t]+|[ \t]*['’][ \t]*|(?<=['’]))(?:(?:{_CONNECTORS})[ \t]*){{0,2}}{_NAME_WORD}){{0,5}}")
-_CIVIC = (r"(?:[ \t]*,[ \t]*|[ \t]+)(?i:(?:n\.?|n°|nº|nr\.?|num\.?|civico|civ\.)[ \t]*)?"
+_CIVIC = (r"(?:[ \t]*,[ \t]*|[ \t]+)(?i:(?:(?:al[ \t]+)?(?:n\.?|n°|nº|nr\.?|num\.?|civico|civ\.))[ \t]*)?"
           r"(?P<num>\d{1,4}(?:\s?/\s?[A-Za-z0-9]{1,3}|[A-Za-z](?![\w]))?|(?i:snc|s\.n\.c\.|s\.n\.))"
           r"(?:\s*,?\s*(?i:int\.?|interno|scala|sc\.|piano|lotto|pal\.|palazzina)\s*[A-Za-z0-9]{1,3})?")
 # Street types in any case; names and civic numbers case-sensitive, so that a name stops at
 # the first lower-case word that is not a connector ("Via Roma e poi" -> "Via Roma").
 _ADDRESS = re.compile(
     rf"(?<![\w.])(?P<type>(?i:{_TYPES}))(?:(?<=\.)|(?!\w))[ \t]*(?P<name>{_NAME})(?:{_CIVIC})?(?![\w])")
+# A street written in lower case (a message, a dictation): only with a civic number that ends
+# the phrase ("strada della madonnina 22, citofono ..."), never a route ("via orale 2 volte").
+_LOWER_TYPES = r"via|viale|piazza|corso|vicolo|largo|strada|contrada|località|borgo|salita|vico"
+_LOWER_ADDRESS = re.compile(
+    rf"(?<![\w.])(?P<type>{_LOWER_TYPES})[ \t]+(?P<name>(?:(?:{_CONNECTORS})[ \t]+)?[a-zà-ù][a-zà-ù'’]{{2,}}"
+    rf"(?:[ \t]+(?:(?:{_CONNECTORS})[ \t]+)?[a-zà-ù][a-zà-ù'’]{{2,}}){{0,2}})[ \t]+(?:n\.?[ \t]*)?"
+    r"(?P<num>\d{1,4}(?:/[a-z0-9])?|[a-z]*(?:uno|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|"
+    r"undici|dodici|venti|trenta|quaranta|cinquanta|sessanta|settanta|ottanta|novanta|cento)[a-z]*)"
+    r"(?=[ \t]*(?:[,;.)\n]|\Z|int\b|citofono|scala|punto\b|virgola\b))")
+_ROUTES = {"orale", "endovenosa", "venosa", "intramuscolare", "sottocutanea", "sublinguale",
+           "inalatoria", "rettale", "transdermica", "cutanea", "nasale", "aerea", "aeree",
+           "biliare", "biliari", "urinaria", "urinarie", "ottica", "ottiche", "piramidale",
+           "arteriosa", "enterale", "parenterale", "topica", "vaginale", "intravenosa",
+           "centrale", "periferica", "femorale", "radiale", "giugulare", "intratecale"}
+# A state or provincial road by number, with its kilometre: "S.P. 175 al km 4,2", "SS 16 km 812".
+_ROAD = re.compile(
+    r"(?<![\w.])(?:S\.[ \t]?[SP]\.|SS|SP|SR|S\.R\.|(?i:strada[ \t]+(?:statale|provinciale|regionale)))"
+    r"[ \t]*(?:n\.[ \t]*)?\d{1,4}(?:[ \t]*(?:bis|dir|var))?"
+    r"(?:[ \t]*,?[ \t]*(?:al[ \t]+)?(?i:km)\.?[ \t]*\d{1,4}(?:[,.]\d{1,3})?)?(?![\w])")
+# Words no street name holds: "in corso di ipertiroidismo nel 2015" is no address.
+_NOT_STREET = {"nel", "nella", "negli", "nei", "per", "con", "che", "come", "dopo", "anno",
+               "anni", "circa", "ogni", "volte", "mesi", "giorni", "ore"}
+_ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not a street
 _CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w./-]|,\d)")
 _NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 
@@ -45,7 +68,7 @@ _NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 class AddressRecognizer(TextRecognizer):
     ENTITY = "INDIRIZZO"
     NAME = "ItalianAddressRecognizer"
-    VERSION = "1"
+    VERSION = "2"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -55,6 +78,8 @@ class AddressRecognizer(TextRecognizer):
         ends: list[int] = []
         for m in _ADDRESS.finditer(text):
             kind = m.group("type")
+            if _ORDINAL_BEFORE.search(text, max(0, m.start() - 5), m.start()):
+                continue
             name = m.group("name")
             has_civic = m.group("num") is not None
             # The name must hold a capitalized word (the [IVX] and digit branches are no name).
@@ -69,13 +94,27 @@ class AddressRecognizer(TextRecognizer):
             end = m.end()
             ends.append(end)
             yield m.start(), end, score
+        for m in _ROAD.finditer(text):
+            if not any(m.start() < e for e in ends if e > m.start()):
+                ends.append(m.end())
+                yield m.start(), m.end(), 0.6
+        for m in _LOWER_ADDRESS.finditer(text):
+            if any(m.start() < e for e in ends if e > m.start()) or any(
+                    norm(w) in self.gaz.clinical or norm(w) in _ROUTES
+                    or w in _NOT_STREET for w in m.group("name").split()) or \
+                    (m.group("type"), *left_context(text, m.start(), n=1)) in (
+                        ("via", "per"), ("corso", "in"), ("corso", "nel")):
+                continue
+            ends.append(m.end())
+            yield m.start(), m.end(), 0.6
         for m in _CAP.finditer(text):
             s, e = m.span("cap")
             nxt = _NEXT_WORD.match(text, e)
             after_address = any(0 <= s - end <= 3 for end in ends)
             keyword = m.group().lower().startswith("c")
             comune_after = nxt is not None and norm(nxt.group(1)) not in self.gaz.clinical
-            if keyword or comune_after or after_address and nxt is not None:
+            ends_phrase = re.match(r"[ \t]*(?:[,;.)\n]|\Z)", text[e:e + 3]) is not None
+            if keyword or comune_after or after_address and (nxt is not None or ends_phrase):
                 if left_context(text, s, n=1)[-1:] in (["n."], ["nr."], ["n°"]):
                     continue
                 yield s, e, 0.75 if comune_after or keyword else 0.55

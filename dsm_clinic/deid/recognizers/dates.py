@@ -2,6 +2,11 @@
 5 marzo 2021, 1° marzo 2021, 05-MAR-21, marzo 2021, marzo del 2021, 03/2021, and a day with
 a month and no year ("il 5 marzo", "il 12/03") when a preposition says it is a date.
 
+Also Roman-numeral months (1.II.2024, 2/III/24), a day/month written as a table cell ("| 11/3 |")
+or before a clock time ("12/6 07:58", the lines of a message log), a day alone that stands
+for a date ("il 2 u.s.", "dal 3 all'11 febbraio", "tra il 27 e il 28/01") and dates spelled
+out as in dictation ("il quattro settembre millenovecentonovantadue").
+
 A year alone is not a date (the corpus convention: "diagnosticata nel 2013" keeps its year),
 nor are lab values, times or fractions that look like day.month: "Hb 12.3", "ore 10.30" and
 "1/2 cp" carry no date word before them. A day.month that ends a heading after a dash
@@ -41,9 +46,43 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(rf"(?<!\w){_MONTH}\s+['’]\d{{2}}(?!\w)", re.IGNORECASE), 0.7),
     # month/year: 03/2021
     (re.compile(rf"(?<![\w./-])(?:0[1-9]|1[0-2]|[1-9])[/.-]{_YEAR}(?![\w]|[./-]\d)"), 0.6),
+    # day and abbreviated month with its dot, no year: "12 sett.", "3 genn."
+    (re.compile(rf"(?<![\w./])(?:{_DAY}|1°|1º)\s+(?:" + "|".join(_ABBR) + r")\.(?!\w)",
+                re.IGNORECASE), 0.6),
+    # abbreviated month and two-digit year: "mar-24", "sett/23"
+    (re.compile(r"(?<![\w./-])(?:" + "|".join(_ABBR) + r")[-/]\d{2}(?![\w/.-])", re.IGNORECASE), 0.55),
     # day month-name without a year: 5 marzo, 1° marzo (the month name is enough context)
     (re.compile(rf"(?<![\w./])(?:{_DAY}|1°|1º)\s+{_MONTH}(?!\w)", re.IGNORECASE), 0.7),
 ]
+_ROMAN = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+_PATTERNS.insert(1, (re.compile(
+    rf"(?<![\w./-]){_DAY}(?P<sep>[./-]){_ROMAN}(?P=sep)(?:{_YEAR}|\d{{2}})(?![\w]|[./-]\d)"), 0.85))
+_DAY_WORDS = ("primo|uno|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|tredici|"
+              "quattordici|quindici|sedici|diciassette|diciotto|diciannove|venti|ventuno|ventidue|"
+              "ventitr[eé]|ventiquattro|venticinque|ventisei|ventisette|ventotto|ventinove|"
+              "trenta|trentuno")
+_YEAR_WORDS = r"(?:millenovecento|millenove|duemila)[a-zàèéìòù]*"
+_PATTERNS.append((re.compile(
+    rf"(?<!\w)(?:(?:{_DAY_WORDS})\s+{_MONTH}|{_MONTH})(?:\s+(?:del\s+)?{_YEAR_WORDS})(?!\w)",
+    re.IGNORECASE), 0.7))
+_PATTERNS.append((re.compile(rf"(?<!\w)(?:{_DAY_WORDS})\s+{_MONTH}(?!\w)", re.IGNORECASE), 0.65))
+# day/month (maybe with a year) in a table cell, at a line start before a dash, or before a
+# clock time: "| 11/3 |", "12/6 07:58 - Luisa:", "11/3 ore 20".
+_CELL_DAY_MONTH = re.compile(
+    rf"(?:(?<=\|)|(?<=\t)|(?<=\|[ \t])|(?<=^)|(?<=\n))[ \t]*(?P<d>{_DAY}/{_MON})"
+    r"(?=[ \t]*(?:\||\t|\n|\Z|[-–:][ \t]|(?:ore|h\.?)?[ \t]*\d{1,2}[:.]\d{2}(?!\d)|ore[ \t]+\d))")
+_TIME_AFTER = re.compile(rf"(?<![\w./,-])(?P<d>{_DAY}/{_MON})[ \t]+(?:ore[ \t]+|h\.?[ \t]*)?"
+                         r"\d{1,2}[:.]\d{2}(?!\d)")
+# A day alone that stands for a date: "il 2 u.s.", "il 17 c.m.", "il 5 scorso".
+_DAY_ALONE = re.compile(
+    rf"(?<!\w)(?:il|l['’]|dal|entro\s+il|fino\s+al)\s+(?P<d>{_DAY})°?\s+(?=(?:u\.\s?s\.|c\.\s?m\.|"
+    r"p\.\s?v\.|m\.\s?s\.|scorso|corrente|u\.s(?!\w)|c\.m(?!\w)|us(?!\w)|cm(?!\w)))", re.IGNORECASE)
+# The first day of a range or list before a date: "dal 3 all'11 febbraio", "il 3 e il 5/03".
+_DAY_BEFORE_DATE = re.compile(
+    rf"(?<![\w./])(?P<d>{_DAY})°?[ \t]*(?:,|e(?:[ \t]+(?:il|l['’]))?|ed|-|–|al|all['’]|a|e[ \t]+poi)[ \t]*\Z",
+    re.IGNORECASE)
+_RANGE_WORD = re.compile(r"(?:\b(?:il|dal|tra\s+il|fra\s+il|dall['’]|giorni|nei\s+giorni|l['’])|,|(?<!\w)e)"
+                         r"[ \t]*\Z", re.IGNORECASE)
 # day/month without a year: only after a word that introduces a date.
 _DAY_MONTH = re.compile(rf"(?<![\w./,-]){_DAY}(?P<sep>[./]){_MON}(?![\w]|[./,-]\d)")
 _DATE_WORDS = {"il", "dal", "al", "del", "dall'", "all'", "data", "giorno", "entro", "fino",
@@ -52,6 +91,7 @@ _DATE_WORDS = {"il", "dal", "al", "del", "dall'", "all'", "data", "giorno", "ent
                "effettuata", "ingresso", "dimissione", "del:", "data:", "il:", "notte", "turno",
                "mattina", "pomeriggio", "sera", "giornata", "diario", "oggi", "ieri", "domani",
                "prelievo", "visita", "accesso"}
+_DECIMAL_LIST = re.compile(r"\d[.,]\d+[ \t]*(?:e|ed|,|-)[ \t]*\Z")  # "3.6 e 3.7": tooth numbers
 _LINE_END = re.compile(r"[ \t]*(?:\n|\Z)")
 _NOT_DATE_BEFORE = {"ore", "h", "h.", "alle", "dalle", "hb", "pa", "fc", "inr", "pcr", "k",
                     "na", "glicemia", "creatinina", "ph", "hco3", "ratio", "rapporto"}
@@ -60,7 +100,7 @@ _NOT_DATE_BEFORE = {"ore", "h", "h.", "alle", "dalle", "hb", "pa", "fc", "inr", 
 class ItalianDateRecognizer(TextRecognizer):
     ENTITY = "DATA"
     NAME = "ItalianDateRecognizer"
-    VERSION = "2"
+    VERSION = "3"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         taken: list[tuple[int, int]] = []
@@ -71,15 +111,39 @@ class ItalianDateRecognizer(TextRecognizer):
                     continue  # a longer form already holds this text
                 taken.append((s, e))
                 yield s, e, score
+        for pattern in (_CELL_DAY_MONTH, _TIME_AFTER, _DAY_ALONE):
+            for m in pattern.finditer(text):
+                s, e = m.span("d")
+                if not any(s < te and ts < e for ts, te in taken):
+                    taken.append((s, e))
+                    yield s, e, 0.6
         for m in _DAY_MONTH.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
             left = left_context(text, s, n=2)
-            if not left or left[-1] in _NOT_DATE_BEFORE:
+            if not left or left[-1] in _NOT_DATE_BEFORE or _DECIMAL_LIST.search(text, max(0, s - 16), s):
                 continue
             if left[-1] in _DATE_WORDS or left[-1].endswith("'") and left[-1] in _DATE_WORDS:
+                taken.append((s, e))
                 yield s, e, 0.6
             elif left[-1] in ("-", "–") and _LINE_END.match(text, e) and \
                     re.fullmatch(r"\d\d[./]\d\d", m.group()):
+                taken.append((s, e))
                 yield s, e, 0.5
+        yield from self._days_before(text, taken)
+
+    @staticmethod
+    def _days_before(text: str, taken: list[tuple[int, int]]) -> Iterator[tuple[int, int, float]]:
+        """Days alone that open a range or list ending in a found date ("dal 3 all'11
+        febbraio", "tra il 27 e il 28/01", "il 3, 5 e 7 marzo"), walking left from each date."""
+        for start, _ in sorted(taken, reverse=True):
+            pos = start
+            while True:
+                m = _DAY_BEFORE_DATE.search(text, max(0, pos - 16), pos)
+                if m is None or not _RANGE_WORD.search(text, max(0, m.start() - 14), m.start()):
+                    break
+                if any(m.start("d") < te and ts < m.end("d") for ts, te in taken):
+                    break
+                yield m.start("d"), m.end("d"), 0.55
+                pos = m.start("d")

@@ -5,7 +5,12 @@ A number is a record number when a record word stands just before it ("Cartella 
 2021/000123", "nosologico: 21000123"); codes with a telling prefix and six or more digits
 (PZ000123, ID00012345, CC-2020-000123, PS21000123) count without one. A record word may carry
 one qualifier ("ID anagrafico 7734519", "certificato internazionale n. ITA-EMR-2024-118077");
-protocol numbers ("prot. URP/2024/1187") are record numbers too.
+protocol numbers ("prot. URP/2024/1187") are record numbers too. After "n." or "numero" any
+document word will do ("Intervento n. BO-2024-001877", "Cartella odontoiatrica n. 2311"), and
+dotted numbers count ("Cartella clinica n. 24.018.552"). Without any context, a code of several
+groups that holds letters, or three groups of digits, with five digits or more is a record
+number too (ONC-CN-2019-00871, MI-HIV-04471, 2024-0312-0087), unless it is a lot, a standard or
+a law ("lotto AB-2024-119", "ISO 13485", "L. 219/2017").
 """
 
 from __future__ import annotations
@@ -28,14 +33,36 @@ _KEYWORDS = (
     r"(?:tessera\s+)?stp|eni|"
     r"carta\s+d['’]identit[aà]|c\.i\.|passaporto|patente(?:\s+di\s+guida)?|"
     r"permesso\s+di\s+soggiorno|prot\.?|protocollo|certificato|cert\.|tessera|pos\.|posizione|"
-    r"pratica|fascicolo|matricola|badge"
+    r"pratica|fascicolo|matricola|badge|scheda|esame|registrazione|fattura|domanda|sigla|"
+    r"intervento|codice|cod\.|istologico|citologico|vetrin[oi]|blocchett[oi]|pratica|sinistro|"
+    r"denuncia|ticket|cup|ordine|istanza|segnalazione|rapporto|modulo|certificato\s+inail|"
+    r"prestazione|accettazione|lettera|ricetta\s+elettronica"
 )
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
-_QUALIFIER = r"(?:\s+(?!(?:del|dal|della|dalla|il|in|al|alla|di|da|e|ed|con|per)\b)[a-zà-ù]{4,15}\.?)?"
+_QUALIFIER = (r"(?:\s+(?!(?:del|dal|della|dalla|il|in|al|alla|di|da|e|ed|con|per)\b)"
+              r"(?-i:[a-zà-ù]{4,15}|[A-ZÀ-Ù][a-zà-ù]{3,14}|[A-Z]{2,5}(?=\s+(?:n\.|nr\.|n°|:)))\.?){0,2}")
 _NUMBER_MARK = r"(?:\s*(?:n\.?|nr\.?|num(?:ero)?\.?|n°|nº|#|no\.|:|=|-))*\s*"
 # The code itself is case-sensitive: an upper-case prefix (PZ, CC-) never a word ("del"); up to
 # three letter groups before the digits (ITA-EMR-2024-118077, URP/2024/1187).
-_CODE = r"(?P<code>(?-i:(?:[A-Z]{1,5}[-/]){0,2}(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*(?:[-/][\dA-Z]+)*))"
+_CODE = (r"(?P<code>(?-i:(?:[A-Z]{1,5}[-/]){0,3}(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
+         r"(?:[-/][\dA-Z]+|\.\d+(?=[^\w.]|\.\d|\.?\Z|\.\s))*))")
+# "n." or "numero" before a code: any document word stands before it, three digits are enough.
+_AFTER_NUMBER = re.compile(
+    r"(?<![\w.])(?:[A-Za-zà-ù]{3,}\.?\s+)(?:[a-zà-ù]{4,15}\s+|\d{2,4}\s+)?(?:n\.|nr\.|n°|nº|N\.|Nr\.|N°|numero|num\.)"
+    rf"\s*:?\s*{_CODE}(?![\w])")
+_NOT_DOCUMENT = {"letto", "stanza", "camera", "box", "sala", "piano", "dose", "dosi", "lotto",
+                 "lot", "legge", "art", "articolo", "comma", "tavola", "figura", "fig", "tab",
+                 "tabella", "pag", "pagina", "capitolo", "compresse", "cp", "fiale", "cicli",
+                 "ciclo", "seduta", "sedute", "giorno", "giorni", "punto", "posto", "figli",
+                 "gravidanze", "parti", "episodi", "accessi", "ricoveri", "dente", "elemento",
+                 "lgs", "dlgs", "dpr", "decreto", "circolare", "regolamento", "direttiva",
+                 "norma", "allegato", "modello", "mod", "drg", "icd", "atc", "aic", "ordine"}
+# A code alone: groups joined by - or /, with letters or three digit groups.
+_BARE_CODE = re.compile(r"(?<![\w/.-])(?-i:[A-Z0-9]{1,8}(?:[-/][A-Z0-9]{1,12}){1,4})(?![\w/]|-\w|\.\d)")
+_NOT_BARE_BEFORE = re.compile(
+    r"(?i:lott[oi]|lot\.?|iso|uni|en|cei|l\.|legge|d\.\s?lgs\.?|dlgs|dpr|d\.p\.r\.|dm|d\.m\.|"
+    r"reg\.|regolamento|direttiva|art\.|atc|aic|minsan|icd-?\d*(?:-cm)?|drg|ref\.?)\s*[:.]?\s*"
+    r"(?:(?:n\.|nr\.|n°|num\.|numero)\s*:?\s*)?\Z")
 _WITH_CONTEXT = re.compile(
     rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}{_NUMBER_MARK}{_CODE}(?![\w])", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$|^\d{4}$")
@@ -64,7 +91,40 @@ class RecordNumberRecognizer(TextRecognizer):
             span = m.span("code")
             seen.add(span)
             yield span[0], span[1], 0.85
+        for m in _AFTER_NUMBER.finditer(text):
+            code = m.group("code")
+            span = m.span("code")
+            head = re.match(r"[A-Za-zà-ù]+", m.group()).group().lower()
+            digits = sum(c.isdigit() for c in code)
+            if span in seen or head in _NOT_DOCUMENT or digits < 3 or _DATE_SHAPE.match(code) \
+                    or _UNIT_AFTER.match(text, span[1]):
+                continue
+            seen.add(span)
+            yield span[0], span[1], 0.7
         for m in _PREFIXED.finditer(text):
             span = m.span("code")
             if span not in seen:
+                seen.add(span)
                 yield span[0], span[1], 0.6
+        for m in _BARE_CODE.finditer(text):
+            span = m.span()
+            if any(s < span[1] and span[0] < e for s, e in seen) or not _bare_code(m.group()) or \
+                    _NOT_BARE_BEFORE.search(text, max(0, span[0] - 12), span[0]):
+                continue
+            yield span[0], span[1], 0.5
+
+
+_UNIT_AFTER = re.compile(r"\s*(?:mg|ml|g|kg|cp|cpr|fl|gtt|ui|u\.i\.|mcg|µg|mmol|euro|€|%|anni|"
+                         r"mesi|giorni|volte|ore|min|cm|mm)(?!\w)", re.IGNORECASE)
+_DATE_SHAPE = re.compile(r"^\d{1,4}[-/]\d{1,2}[-/]\d{1,4}$")
+
+
+def _bare_code(code: str) -> bool:
+    """A record number by its shape alone: five digits or more, a run of three, and letters or
+    three groups ("SARS-CoV-2", "CA 15-3", "120/80" and dates are not)."""
+    groups = re.split(r"[-/]", code)
+    digits = sum(c.isdigit() for c in code)
+    if digits < 5 or not re.search(r"\d{3}", code) or _DATE_SHAPE.match(code):
+        return False
+    letters = any(c.isalpha() for c in code)
+    return letters or len(groups) >= 3 and re.search(r"\d{4}", code) is not None

@@ -49,11 +49,12 @@ _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degen
          r"referente|responsabile|specialista|di\s+reparto))?|curante|specialista|"
          r"specializzand[oa]|primario|direttore|dirigente(?:\s+medico)?|responsabile|"
          r"coordinat(?:ore|rice)|caposala|infermier[ea]|operatore|fisioterapista|"
-         r"logopedista|dietista|psicolog[oa]|assistente\s+sociale|ostetrica|tutor|terapista|"
+         r"logopedista|dietista|psicolog[oa]|assistente(?:\s+(?:sociale|sanitari[oa]))?|ostetrica|tutor|terapista|"
          r"vedov[oa]|ved\.|car[oa]|carissim[oa]|"
          r"firmato|firma|f\.to|firmato\s+digitalmente\s+da|visto\s+da|visitat[oa]\s+da|"
          r"a\s+cura\s+d(?:i|el|ella)|compilato\s+da|refertato\s+da|redatto\s+da|"
          r"inviat[oa]\s+da|accompagnat[oa]\s+da(?:lla|l)?|chiamare|contattare|"
+         r"socc\.|soccorritor(?:e|i|ice)|autista|aut\.|barellier[ei]|volontari[oa]|"
          r"caregiver|badante|tutore|tutrice|amministratore\s+di\s+sostegno|ads|"
          r"figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratell[oi]|sorell[ae]|nipot[ei]|"
          r"genitori|familiari|parenti|"
@@ -83,16 +84,18 @@ _AFTER = re.compile(
     r"\(\s*[MF]\s*\)|,\s*[MF]\s*,)", re.IGNORECASE)
 _PARTICLES = {"de", "di", "da", "del", "della", "dello", "dei", "degli", "dal", "dalla", "la",
               "lo", "li", "le", "van", "von", "der", "den", "ter", "el", "al", "ben", "bin",
-              "ibn", "abu", "dos", "das", "du", "des", "mc", "mac", "st", "san"}
+              "ibn", "abu", "dos", "das", "du", "des", "mc", "mac", "st", "san", "i", "y"}
 _LOWER_PARTICLES = {"de", "di", "da", "del", "della", "dal", "dalla", "van", "von", "der",
-                    "el", "al", "ben", "bin", "dos", "du", "des"}
+                    "el", "al", "ben", "bin", "dos", "du", "des", "i", "y"}
 # Function words that a name list may hold (noise in names-dataset) but never name anyone.
 _FUNCTION_WORDS = {"il", "lo", "i", "gli", "un", "una", "uno", "e", "ed", "o", "ma", "per", "con",
                    "su", "tra", "fra", "che", "chi", "non", "se", "si", "no", "nel", "nella",
                    "sul", "sulla", "ha", "ho", "è", "era", "sono", "anche", "come", "mai", "poi",
                    "ok", "sì", "ad", "ai", "al", "alla", "allo", "nei", "negli", "sui",
                    "più", "meno", "molto", "poco", "tutto", "tutti", "bene", "male", "ore", "in", "a",
-                   "da", "of", "the", "and"}
+                   "da", "of", "the", "and", "ciao", "salve", "buongiorno", "buonasera",
+                   "grazie", "prego", "senza", "sotto", "sopra", "dopo", "prima", "durante",
+                   "contro", "verso", "presso", "oltre", "dentro", "fuori", "solo", "sola"}
 _APOSTROPHE_PREFIXES = ("d'", "dell'", "dall'", "de'", "dal'", "l'", "o'")
 _MARRIED = re.compile(r" in ((?:(?:[Dd]e|[Dd]i|[Dd]el|[Ll][ao]) )?[A-ZÀ-Þ][\w'’]+)(?!\w)")
 _INSTITUTION_WORDS = {"villa", "casa", "clinica", "residenza", "istituto", "fondazione",
@@ -102,18 +105,21 @@ _SAINT = re.compile(r"(?:\bsan|\bsanta|\bsanto|\bsant['’]|(?<![\w.])s\.|(?<![\
                     r"\bpapa|\bvia|\bviale|\bpiazza|\bcorso|\bospedale|\bistituto|\bclinica|"
                     r"\bcasa\s+di\s+cura|\bfondazione|\bpoliclinico)\s*$", re.IGNORECASE)
 _MAX_NAME_WORDS = 4
+_SAINT_WORDS = {"san", "santa", "santo", "sant'", "santi", "s"}
 # An institution named after someone: Istituto Ortopedico Rizzoli, scuola "Giovanni Pascoli",
 # Ospedale Maggiore "Carlo Alberto Pizzardi", Centro "Don Milani" (a street is an address).
 _INSTITUTION_BEFORE = re.compile(
     r"(?<!\w)(?:ospedale|istituto|ist\.|policlinico|scuola|centro|fondazione|clinica|"
+    r"a\.o\.r\.n\.|aorn|a\.o\.u\.|aou|a\.o\.|irccs|asst|a\.s\.l\.|"
     r"casa\s+di\s+cura|liceo|universit[àa]|asilo|associazione|hospice|residenza|rsa|presidio|"
     r"poliambulatorio|cooperativa|parrocchia|biblioteca|collegio|convitto|ospedaliero)"
-    r"(?P<between>(?:\s+[^\W\d_]+){0,3}?)\s*(?P<quote>[\"«“])?\s*$", re.IGNORECASE)
+    r"(?P<between>(?:\s+[^\W\d_]+(?:['’][^\W\d_]+)?){0,3}?)\s*(?P<quote>[\"«“])?\s*$",
+    re.IGNORECASE)
 # A cheap test before _INSTITUTION_BEFORE (anchored at its end, it tries every position).
 _INSTITUTION_WORD = re.compile(
     r"(?i:ospedal|istitut|ist\.|policlinic|scuola|centro|fondazion|clinica|casa\s+di\s+cura|"
     r"liceo|universit|asilo|associazion|hospice|residenza|rsa|presidio|poliambulatori|"
-    r"cooperativ|parrocchia|bibliotec|collegio|convitto)")
+    r"cooperativ|parrocchia|bibliotec|collegio|convitto|a\.o\.|aorn|aou|irccs|asst)")
 # Links from a name found after a trigger to the next one: "i figli Marco ed Elisa".
 _CHAIN = re.compile(r"(?:\s*(?P<sep>[,/])\s*|\s+(?:e|ed)\s+)$")
 # A department or service written with capitals: "Medicina dello Sport", "Unità di Crisi".
@@ -129,6 +135,13 @@ _RELATIVE = re.compile(
     r"(?:figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratello|sorella|nipote|nonn[oa]|"
     r"zi[oa]|cugin[oa]|cognat[oa]|suocer[oa]|genero|nuora|compagn[oa]|fidanzat[oa])"
     r"\s*[:,]?\s*", re.IGNORECASE)
+# An Arabic article joined to a capitalized surname: al-Rashid, el-Sayed, bin-Laden.
+_ARTICLE_NAME = re.compile(r"(?:al|el|ul|ad|as|ash|an|at|az|bin|ben|abu|ibn)-[A-ZÀ-Þ]")
+_LINK_BEFORE = re.compile(r"(?<![^ \t])(?:DI|DEL|DELLA|DA|IN)[ \t]*\Z")
+_ROMAN_STAGE = re.compile(r"[IVX]{2,5}[A-Ca-c]?|[IVX][A-Ca-c]")
+# Initials closing a message or after a role: "Assistente sanitaria R.T.", "... PCR). M.S."
+_END_INITIALS = re.compile(r"(?P<ini>(?<![\w.])[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?)[ \t]*(?=\n|\Z)")
+_INITIALS_BEFORE = re.compile(r"(?:[.!?)][ \t]+|[-–][ \t]+|\n[ \t]*)\Z")
 _CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ]")
 _NICKNAME_AFTER = re.compile(r"[ \t]*[\"“«]([A-ZÀ-Þ][^\W\d_]+(?:[ '’-][A-ZÀ-Þ][^\W\d_]+)?)[\"”»]")
 
@@ -161,6 +174,10 @@ class NameRecognizer(TextRecognizer):
             key = key[:-1] + {"a": "à", "e": "è", "i": "ì", "o": "ò", "u": "ù"}.get(key[-1], key[-1])
             if key in self.gaz.vocabulary:
                 return tok
+        if text[w.end:w.end + 1].isdigit() or text[w.start - 1:w.start].isdigit() or \
+                _ROMAN_STAGE.fullmatch(word):
+            tok.clinical = True  # FiO2, 8a, IIIB: a measure or a stage, not a name
+            return tok
         if len(word) == 1:
             before = text[w.start - 1:w.start] if w.start else " "
             if word.isupper() and text[w.end:w.end + 1] == "." and before in " \t\n(\"'":
@@ -201,11 +218,17 @@ class NameRecognizer(TextRecognizer):
         for i, t in enumerate(toks):
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             adjacent = bool(run) and text[run[-1].end:t.start] in (" ", "")
-            capital = t.text[:1].isupper() and not t.particle
+            capital = (t.text[:1].isupper() or _ARTICLE_NAME.match(t.text) is not None) \
+                and not t.particle
             # A capitalized particle joins even at the end: "Angelica Dalla," (see _judge).
+            nxt2 = toks[i + 2] if i + 2 < len(toks) else None
             particle = t.particle and (t.text[:1].isupper() and bool(run) or (
                 nxt is not None and nxt.text[:1].isupper() and text[t.end:nxt.start] in (" ", "")
-                and (t.text[:1].isupper() or norm(t.text) in _LOWER_PARTICLES)))
+                and (t.text[:1].isupper() or norm(t.text) in _LOWER_PARTICLES)) or (
+                # "van der Berg", "de la Cruz": two particles before the surname
+                norm(t.text) in _LOWER_PARTICLES and nxt is not None and nxt.particle and
+                nxt2 is not None and nxt2.text[:1].isupper() and
+                text[t.end:nxt.start] == " " and text[nxt.end:nxt2.start] == " "))
             if (capital or particle) and (adjacent or not run):
                 run.append(t)
                 continue
@@ -253,7 +276,7 @@ class NameRecognizer(TextRecognizer):
             # ("INF. PS ZANNI": a short clinical acronym is the service, not a surname)
             return not seg and trigger is not None and nxt is not None and t.text[:1].isupper() \
                 and not (t.text.isupper() and len(t.text) <= 3) \
-                and (nxt.initial or nxt.first and nxt.kind in (STRONG, WEAK)) \
+                and (nxt.initial or nxt.first and nxt.kind == STRONG) \
                 and norm(t.text) not in _FUNCTION_WORDS and not _TRIGGER_WORD.fullmatch(t.text)
         if not seg and trigger and text[t.start - 1:t.start] in "\"“«" and \
                 text[t.end:t.end + 1] in "\"”»":
@@ -269,8 +292,8 @@ class NameRecognizer(TextRecognizer):
             if trigger == "title":
                 return True  # "Dott.ssa Giacconi"
             nxt_name = nxt is not None and (nxt.initial or nxt.kind in (STRONG, WEAK, UNKNOWN))
-            if trigger == "role" and nxt_name:
-                return True  # "Pz: Caboto S."
+            if trigger == "role" and nxt_name and not (nxt.kind == WEAK and not nxt.first):
+                return True  # "Pz: Caboto S."; not "Reparto richiedente: Chirurgia Generale"
             # "GIACCONI Cristina": an upper-case word before a first name in mixed-case text
             return not caps and t.text.isupper() and len(t.text) >= 3 and nxt is not None \
                 and nxt.first and nxt.kind in (STRONG, WEAK)
@@ -309,11 +332,16 @@ class NameRecognizer(TextRecognizer):
         k = j
         while k > 0 and text[k - 1] in " \t":
             k -= 1
+        link = _LINK_BEFORE.search(text, max(0, k - 8), k)
+        if link is not None and word.isupper() and link.group().strip().isupper():
+            k = link.start()  # "INF. DI TRIAGE SALA": step over the link word
+            while k > 0 and text[k - 1] in " \t":
+                k -= 1
         # after an abbreviated title ("INF. TRIAGE"), or a clinical word after any trigger
         if len(word) >= 2 and k < j and (
                 word.isupper() and len(word) <= 6 and text[k - 1:k] == "." or
                 norm(word) in self.gaz.clinical) and not _TRIGGER_WORD.fullmatch(word):
-            m = _TRIGGER.search(text, max(0, j - 48), j)
+            m = _TRIGGER.search(text, max(0, k - 48), k)
             if m is not None:
                 return "title" if m.group("title") else "role"
         return None
@@ -367,6 +395,11 @@ class NameRecognizer(TextRecognizer):
                 j += 1
             while seg and seg[-1].particle:
                 seg.pop()
+            after = toks[i + len(seg)] if seg and i + len(seg) < len(toks) else None
+            if after is not None and after.text[:1].isupper() and \
+                    text[seg[-1].end:after.start] == " ":
+                i += 1  # "inf. di sala Dario Fortunato": the words qualify the role
+                continue
             names = [x for x in seg if not x.particle]
             strong = [x for x in names if x.kind == STRONG]
             listed = [x for x in names if x.first or x.surname]
@@ -420,12 +453,22 @@ class NameRecognizer(TextRecognizer):
 
     @staticmethod
     def _initials(text: str) -> list[tuple[int, int, float]]:
-        """Chained initials alone on a line, as a signature: "G.L.M.", "R. T."."""
+        """Chained initials alone on a line, as a signature ("G.L.M.", "R. T."), or ending a
+        line after a sentence or a role ("... grazie. M.S.", "Assistente sanitaria R.T.")."""
         extra = []
         for m in _INITIALS.finditer(text):
             letters = "".join(c for c in m.group("ini") if c.isalpha()).lower()
             if letters not in _NOT_INITIALS:
                 extra.append((m.start("ini"), m.end("ini"), 0.6))
+        seen = {s for s, _, _ in extra}
+        for m in _END_INITIALS.finditer(text):
+            start = m.start("ini")
+            letters = "".join(c for c in m.group("ini") if c.isalpha()).lower()
+            if start in seen or letters in _NOT_INITIALS:
+                continue
+            if _INITIALS_BEFORE.search(text, max(0, start - 4), start) or \
+                    _TRIGGER.search(text, max(0, start - 48), start):
+                extra.append((start, m.end("ini"), 0.6))
         return extra
 
     def _married_names(self, found: list[tuple[int, int, float]],
@@ -456,7 +499,9 @@ class NameRecognizer(TextRecognizer):
         start, end = run[0].start, run[-1].end
         if _SAINT.search(text, max(0, start - 30), start) or \
                 not trigger and run[0].initial and run[0].text == "S" or \
-                norm(run[0].text) in _INSTITUTION_WORDS:  # S. Orsola, Villa Serena: places
+                norm(run[0].text) in _INSTITUTION_WORDS and not (
+                    trigger and len(names) >= 2 and any(t.first for t in names[1:])) or \
+                not trigger and norm(run[0].text) in _SAINT_WORDS:  # S. Orsola, Villa Serena
             return []
         inst = _INSTITUTION_BEFORE.search(text, max(0, start - 60), start) if \
             _INSTITUTION_WORD.search(text, max(0, start - 60), start) else None

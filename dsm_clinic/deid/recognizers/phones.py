@@ -70,7 +70,7 @@ def plausible_italian_number(digits: str, *, international: bool) -> bool:
 class ItalianPhoneRecognizer(TextRecognizer):
     ENTITY = "TELEFONO"
     NAME = "ItalianPhoneRecognizer"
-    VERSION = "2"
+    VERSION = "3"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         taken: list[tuple[int, int]] = []
@@ -84,9 +84,12 @@ class ItalianPhoneRecognizer(TextRecognizer):
             if 8 <= len(digits) <= 15 and (m.group("prefix") == "+" or grouped):
                 taken.append(m.span())
                 yield m.start(), m.end(), 0.85
-        for m in _CANDIDATE.finditer(text):
-            if any(s <= m.start() < e for s, e in taken):
-                continue
+        # Blank the foreign numbers out, so that a number after one ("+880 1711-223344 / 320 887
+        # 6655") is not swallowed by a candidate that starts inside it.
+        scan = text
+        for s, e in taken:
+            scan = scan[:s] + " " * (e - s) + scan[e:]
+        for m in _CANDIDATE.finditer(scan):
             body = m.group("body").rstrip(" \t./-")
             start, end = m.start(), m.start("body") + len(body)
             international = m.group("prefix") is not None
@@ -110,3 +113,14 @@ class ItalianPhoneRecognizer(TextRecognizer):
             elif not grouped and digits.startswith("0") and len(digits) < 9:
                 score = 0.45  # a bare 0-led number of 6-8 digits is often a code
             yield start, end, score
+        yield from _spelled_numbers(text)
+
+
+_DIGIT_WORDS = r"(?:zero|uno|due|tre|quattro|cinque|sei|sette|otto|nove)"
+# A number dictated digit by digit: "tre quattro sette sei sei nove uno due zero zero".
+_SPELLED = re.compile(rf"(?<!\w){_DIGIT_WORDS}(?:[ \t,]+{_DIGIT_WORDS}){{5,14}}(?!\w)", re.IGNORECASE)
+
+
+def _spelled_numbers(text: str) -> Iterator[tuple[int, int, float]]:
+    for m in _SPELLED.finditer(text):
+        yield m.start(), m.end(), 0.6

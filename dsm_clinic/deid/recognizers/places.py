@@ -40,7 +40,9 @@ _HEADS = {"comune", "provincia", "città", "citta", "ospedale", "p.o.", "po", "o
           "ats", "ulss", "usl", "asp", "aou", "ao", "policlinico", "rsa", "distretto", "carcere",
           "civile", "presidio", "irccs", "hospice", "stabilimento", "sede", "clinica",
           "prefettura", "questura", "tribunale", "ps", "p.s.", "csm", "dsm", "sert", "serd",
-          "consultorio", "soccorso", "118", "municipio", "sindaco", "carabinieri", "polizia"}
+          "consultorio", "soccorso", "118", "municipio", "sindaco", "carabinieri", "polizia",
+          "università", "universita", "ateneo", "aorn", "asl", "tangenziale",
+          "stazione", "aeroporto", "porto", "provincia", "comune"}
 # Hospitals and institutions: a saint's name after them names the building, not a place.
 _INSTITUTION_HEADS = {"ospedale", "policlinico", "clinica", "istituto", "presidio", "casa",
                       "cura", "hospice", "fondazione", "irccs", "rsa", "p.o.", "po"}
@@ -58,6 +60,13 @@ _DATE_AFTER = re.compile(
     r"\s*,?\s*(?:l[iì]\.?,?\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}°?\s+[a-z]+\s+\d{4}"
     r"|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 _MAX_TOKENS = 7
+_CIVIC_BEFORE = re.compile(
+    r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada|p\.zza|c\.so|v\.le))\b[^\n,;]{2,40}?"
+    r"\s\d{1,4}(?:/?[A-Za-z])?[ \t]*,[ \t]*(?:\d{5}[ \t]+)?\Z")
+_HEADING_COMMA = re.compile(r",[ \t]*\Z")
+_INSTITUTION_LINE = re.compile(
+    r"(?i:\b(?:ospedale|policlinico|presidio|istituto|clinica|azienda|asl|ausl|asst|aou|aorn|"
+    r"irccs|universit[àa]|casa\s+di\s+cura|centro|hospice|rsa|studio|ambulatorio))")
 _ABBREVIATIONS = {"St", "S", "Ss", "Sta", "Sto", "Mt", "Ste", "SS", "ST"}  # St.Jakob, S. Agata
 _CAP_BEFORE = re.compile(r"(?<![\w./-])(?<!\d[ \t])\d{5}[ \t]*[-–]?[ \t]*\Z")
 _HOME_BEFORE = re.compile(
@@ -65,7 +74,10 @@ _HOME_BEFORE = re.compile(
     r"dom\.|abita|vive|risiede|residenza|provenient[ei]|originari[oa]|trasferit[oa](?:si)?|"
     r"emigrat[oa]|lavora|lavorava|lavorano|lavoro|rientro|rientrat[oa]|rientra|ritorno|"
     r"tornat[oa]|torna|rimpatriat[oa]|viaggio|soggiorno|soggiorna|studia|vacanza|trasferta|"
-    r"partit[oa]|arrivat[oa]|giunt[oa])\b(?:(?!\.\s)[^\n;]){0,36}?\b(?:a|in|ad|da|presso)|"
+    r"partit[oa]|arrivat[oa]|giunt[oa]|stava|stavano|abitava|abitavano|viveva|vivevano|"
+    r"cresciut[oa]|sposat[oa]|decedut[oa]|mort[oa]|vissut[oa]|domiciliati|ospite)\b(?:(?!\.\s)[^\n;]){0,36}?\b(?:a|in|ad|da|presso)|"
+    r"\b(?:frazione(?:\s+di)?|fraz\.|località|localita'?|loc\.|quartiere(?:\s+di)?|rione|"
+    r"borgata|contrada|c\.da|sestiere|municipio)|"
     r"\b(?:residenza|domicilio|nascita|"
     r"luogo\s+di\s+nascita|comune|località|loc\.|citt[aà])\s*:)\s*$", re.IGNORECASE)
 
@@ -73,7 +85,7 @@ _HOME_BEFORE = re.compile(
 class PlaceRecognizer(TextRecognizer):
     ENTITY = "LUOGO"
     NAME = "ItalianPlaceRecognizer"
-    VERSION = "2"
+    VERSION = "3"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -106,6 +118,12 @@ class PlaceRecognizer(TextRecognizer):
         near = [w for w in left if w not in {"(", ","}]
         if _CAP_BEFORE.search(text, max(0, start - 12), start):
             return "home"  # after a CAP
+        if _CIVIC_BEFORE.search(text, max(0, start - 60), start):
+            return "home"  # after a street and its civic number
+        if _HEADING_COMMA.search(text, max(0, start - 3), start) and \
+                _HEADING_DASH_AFTER.match(text, end) and \
+                _INSTITUTION_LINE.search(text, text.rfind("\n", 0, start) + 1, start):
+            return "head"  # "Ospedale Pediatrico Giovanni XXIII, Bari"
         if len(near) >= 2 and near[-1] in _PREPOSITIONS and (
                 near[-2] in _HEADS or near[-2].rstrip(".") in _HEADS):
             return "head"
@@ -202,8 +220,36 @@ class PlaceRecognizer(TextRecognizer):
             n -= 1
         return n
 
+    def _dictated_places(self, text: str, ws: list[Word]) -> Iterator[tuple[int, int, float]]:
+        """Places in a note written all in lower case (a dictation, a transcript): a comune or
+        a city abroad after a preposition ("di lumezzane"), or any word that is no Italian
+        word after a birth or residence phrase ("nato in pakistan a sialkot")."""
+        i = 0
+        while i < len(ws):
+            w = ws[i]
+            left = left_context(text, w.start, n=1)
+            if not w.text.islower() or len(w.text) < 3 or not left or \
+                    left[-1] not in {"a", "di", "da", "in", "ad", "presso"}:
+                i += 1
+                continue
+            n = self._match_comune(ws, i, text)
+            end = ws[i + n - 1].end if n else w.end
+            name = text[w.start:end]
+            home = _HOME_BEFORE.search(text, max(0, w.start - 70), w.start) is not None
+            foreign = not n and not self.gaz.is_word(w.text) and not self.gaz.is_country(w.text) \
+                and norm(w.text) not in self.gaz.clinical
+            if n and (home or not self._ambiguous(name)) or \
+                    foreign and (home or self.gaz.is_city_abroad(w.text.title())):
+                yield w.start, end, 0.5
+                i += max(n, 1)
+                continue
+            i += 1
+
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         ws = words(text)
+        capitals = sum(w.text[:1].isupper() for w in ws)
+        if len(ws) >= 30 and capitals <= len(ws) * 0.02:
+            yield from self._dictated_places(text, ws)
         i = 0
         while i < len(ws):
             w = ws[i]
@@ -248,7 +294,7 @@ class PlaceRecognizer(TextRecognizer):
                 n = self._foreign_run(ws, i, text)
                 if n and len(w.text) > 1 and norm(w.text) not in self.gaz.clinical and \
                         not self.gaz.is_country(text[w.start:ws[i + n - 1].end]) and \
-                        not self.gaz.is_country(w.text):
+                        not (n == 1 and self.gaz.is_country(w.text)):
                     end = ws[i + n - 1].end
                     context = self._context(text, w.start, end)
                     if context == "head" and _SAINT_WORD.match(w.text) and \
