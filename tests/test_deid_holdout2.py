@@ -54,12 +54,12 @@ EPONYMS = [
 INSTITUTIONS = [
     "Giannina Gaslini", "Cardinal Massaia", "Vito Fazzi", "Di Venere", "Cannizzaro",
     "A. Manzoni", "SAN GERARDO", "Giovanni XXIII", "S. Chiara", "Il Girasole",
-    "Cardarelli", "Gianni Rodari", "San Giovanni Addolorata",
+    "Cardarelli", "Gianni Rodari", "San Giovanni Addolorata", "Sant'Anna",
 ]
-# Still masked: Yasmin (a pill, and a first name: "solo Yasmin" gives no clue), and three
-# hospitals named after a saint or a place (Ospedale Sant'Anna, Pini-CTO, le Molinette).
+# Still masked: Yasmin (a pill, and a first name: "solo Yasmin" gives no clue), and two
+# hospitals named after a place (Pini-CTO, le Molinette).
 MASKED_EPONYMS = ["Yasmin"]
-MASKED_INSTITUTIONS = ["Sant'Anna", "Pini-CTO", "Molinette"]
+MASKED_INSTITUTIONS = ["Pini-CTO", "Molinette"]
 _TITLES = re.compile(r"^(?:sig|dott|dr|prof|inf|ft|a\.s|avv|ved|nonna)\b", re.IGNORECASE)
 
 

@@ -317,7 +317,8 @@ def test_a_saints_s_is_not_the_end_of_an_abbreviation(gaz):
     ("il fratello lavora a Zurigo", ["Zurigo"]),
     ("rientrato da Tirana ieri", ["Tirana"]),
     ("telefona da Bucarest la sorella", ["Bucarest"]),
-    ("ASST Conscio\nPronto Soccorso", ["Conscio"]),  # a word, named by a health trust
+    ("ASST Crema\nPronto Soccorso", ["Crema"]),  # a comune (and a word), named by a trust
+    ("ASST Lariana - Centro per i Disturbi Cognitivi", []),  # a trust's own name: no place
     ("Esito: dimesso.\n\nConscio, 2022-06-13\nIl medico", ["Conscio"]),  # place and date
 ])
 def test_places_from_the_general_rules(gaz, text, places):

@@ -60,7 +60,8 @@ ALWAYS: tuple[str, ...] = (
     "Hunt-Hess", "Spetzler-Martin", "Ranson", "Balthazar", "Rockall", "Blatchford",
     "Truelove-Witts", "Harvey-Bradshaw", "Durie-Salmon", "Enneking", "Salter-Harris", "Gustilo",
     "Tossy", "Outerbridge", "Kellgren-Lawrence", "Risser", "Ballard", "Dubowitz", "Naegele",
-    "Pfannenstiel", "Kristeller", "Credé", "Leboyer", "Mirena",
+    "Pfannenstiel", "Kristeller", "Credé", "Leboyer", "Mirena", "MELD", "MELD-Na", "West-Haven",
+    "Duffy", "Kidd", "Ricketts",
 )
 
 IN_PHRASE: tuple[str, ...] = (
@@ -73,6 +74,7 @@ IN_PHRASE: tuple[str, ...] = (
     "Weber", "Wells", "Williams", "Wilson", "Wright", "Hill", "Seattle", "Sydney", "Praga",
     "Boston", "Cincinnati", "Los Angeles", "Denver", "Beck", "Conners", "Silverman", "Fontaine",
     "Geneva", "Padua", "Hinchey", "Spaulding", "Hurley", "Mayo", "Kocher", "Lund", "Browder",
+    "Steiner", "Graf", "Wood", "Bruce", "Lewis",
 )
 
 # Clinical words that make the following (or preceding) IN_PHRASE word an eponym.
@@ -84,7 +86,8 @@ HEADS_BEFORE: tuple[str, ...] = (
     "formula", "riflesso", "reazione", "colorazione", "ulcera", "nodi", "noduli", "neuroma",
     "arterite", "contrattura", "ansa", "tipo", "modello", "area", "livello", "scavo", "adl",
     "iadl", "esa", "protocollo", "grado", "metodo", "tecnica", "classe", "questionario",
-    "inventario", "sacca", "incisione", "punto", "segni", "sec", "sec.", "secondo",
+    "inventario", "sacca", "incisione", "punto", "segni", "sec", "sec.", "secondo", "luce",
+    "lampada",
 )
 # Heads after which any capitalized words are an eponym (see the module docstring).
 EPONYM_HEADS: tuple[str, ...] = (

@@ -23,7 +23,7 @@ _TYPES = (
     r"rione|traversa|circonvallazione|calle|fondamenta|campo|riviera|passeggiata|baluardo|"
     r"viottolo|stradella|rampa|parco|residence|villaggio|rotonda|incrocio|borgata|stradone|"
     r"vicoletto|viuzzo|sottoportico|lungadige|lungoparco|quartiere|contrà|androna|scalinata|"
-    r"cortile|corte|calata|discesa|piano|canale|stretto|giardino|giardini|sentiero|vialetto|"
+    r"cortile|corte|calata|discesa|canale|stretto|giardino|giardini|sentiero|vialetto|"
     r"passaggio|molo|banchina|ronco|rio\s+terà|ruga|salizada|via\s+vecchia|via\s+nuova"
 )
 _CONNECTORS = (r"(?i:di|de|del|della|dello|dei|degli|delle|d['’]|dell['’]|e|ed|al|alla|ai|agli|"
@@ -56,12 +56,22 @@ _ROUTES = {"orale", "endovenosa", "venosa", "intramuscolare", "sottocutanea", "s
 _ROAD = re.compile(
     r"(?<![\w.])(?:S\.[ \t]?[SP]\.|SS|SP|SR|S\.R\.|(?i:strada[ \t]+(?:statale|provinciale|regionale)))"
     r"[ \t]*(?:n\.[ \t]*)?\d{1,4}(?:[ \t]*(?:bis|dir|var))?"
-    r"(?:[ \t]*,?[ \t]*(?:al[ \t]+)?(?i:km)\.?[ \t]*\d{1,4}(?:[,.]\d{1,3})?)?(?![\w])")
+    r"[ \t]*,?[ \t]*(?:al[ \t]+)?(?i:km)\.?[ \t]*\d{1,4}(?:[,.]\d{1,3})?(?![\w])")
+# Venice writes the sestiere and a number that runs through it: "Cannaregio 3412", and a
+# calle before it ("calle del Forno, Cannaregio 3412").
+_SESTIERE = re.compile(
+    r"(?:(?i:calle|campo|campiello|fondamenta|salizada|ramo|rio[ \t]+terà|sotoportego|corte)"
+    r"[ \t]+[^\n,;]{2,40}?,[ \t]*)?(?:Cannaregio|Castello|Dorsoduro|San[ \t]+Marco|San[ \t]+Polo|"
+    r"Santa[ \t]+Croce|Giudecca)[ \t]+(?:n\.[ \t]*)?\d{2,4}(?:/?[A-Za-z])?(?![\w])")
+# German street names (South Tyrol): "Runggadgasse 14", "Bahnhofstraße 3a".
+_GERMAN_STREET = re.compile(
+    r"(?<![\w])[A-ZÄÖÜ][\wäöüß-]*(?:gasse|straße|strasse|weg|platz|allee|gässchen|ring)"
+    r"[ \t]+\d{1,4}[a-z]?(?![\w])")
 # Words no street name holds: "in corso di ipertiroidismo nel 2015" is no address.
 _NOT_STREET = {"nel", "nella", "negli", "nei", "per", "con", "che", "come", "dopo", "anno",
                "anni", "circa", "ogni", "volte", "mesi", "giorni", "ore"}
 _ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not a street
-_CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w./-]|,\d)")
+_CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w/-]|[.,]\d)")
 _NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 
 
@@ -94,6 +104,11 @@ class AddressRecognizer(TextRecognizer):
             end = m.end()
             ends.append(end)
             yield m.start(), end, score
+        for pattern in (_SESTIERE, _GERMAN_STREET):
+            for m in pattern.finditer(text):
+                if not any(m.start() < e for e in ends if e > m.start()):
+                    ends.append(m.end())
+                    yield m.start(), m.end(), 0.7
         for m in _ROAD.finditer(text):
             if not any(m.start() < e for e in ends if e > m.start()):
                 ends.append(m.end())

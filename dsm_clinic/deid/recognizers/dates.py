@@ -47,8 +47,16 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
     # month/year: 03/2021
     (re.compile(rf"(?<![\w./-])(?:0[1-9]|1[0-2]|[1-9])[/.-]{_YEAR}(?![\w]|[./-]\d)"), 0.6),
     # day and abbreviated month with its dot, no year: "12 sett.", "3 genn."
-    (re.compile(rf"(?<![\w./])(?:{_DAY}|1°|1º)\s+(?:" + "|".join(_ABBR) + r")\.(?!\w)",
-                re.IGNORECASE), 0.6),
+    # ("sett." and "mar." also abbreviate settimane and martedì: "40+3 sett.")
+    (re.compile(rf"(?<![\w./+])(?:{_DAY}|1°|1º)\s+(?:genn?|febb?r?|apr|magg?|giu|lug|ago|ott|nov|"
+                r"dic)\.(?!\w)", re.IGNORECASE), 0.6),
+    # day and abbreviated month in a table or list, no dot: "| 7 feb |", "12 gen,"
+    (re.compile(r"(?<![\w./])(?:0?[1-9]|[12]\d|3[01])\s+(?:gen|feb|mar|apr|mag|giu|lug|ago|set|ott|"
+                r"nov|dic)(?![\w.])", re.IGNORECASE), 0.55),
+    # German (South Tyrol): "15. März 2024", "am 3. Jänner"
+    (re.compile(r"(?<![\w.])(?:0?[1-9]|[12]\d|3[01])\.\s?(?:Jänner|Januar|Februar|Feber|März|April|"
+                r"Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?:\s+\d{4})?(?!\w)"),
+     0.7),
     # abbreviated month and two-digit year: "mar-24", "sett/23"
     (re.compile(r"(?<![\w./-])(?:" + "|".join(_ABBR) + r")[-/]\d{2}(?![\w/.-])", re.IGNORECASE), 0.55),
     # day month-name without a year: 5 marzo, 1° marzo (the month name is enough context)
@@ -83,6 +91,19 @@ _DAY_BEFORE_DATE = re.compile(
     re.IGNORECASE)
 _RANGE_WORD = re.compile(r"(?:\b(?:il|dal|tra\s+il|fra\s+il|dall['’]|giorni|nei\s+giorni|l['’])|,|(?<!\w)e)"
                          r"[ \t]*\Z", re.IGNORECASE)
+# A compact date after a date word: "Data di nascita: 19350402".
+_COMPACT = re.compile(r"(?i:data|nascita|nato|nata|dob|del|dal|il)\b[^\n\d]{0,14}"
+                      r"(?P<d>(?<!\d)(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d))")
+# A day alone after a weekday or a date-introducing word, before punctuation or a time:
+# "lunedì 29 il laboratorio", "il 25 è festa", "Controllo il 21 con esami", "fino al 6.".
+_WEEKDAY = (r"(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|lunedi|martedi|"
+            r"mercoledi|giovedi|venerdi)")
+_DAY_AFTER_WORD = re.compile(
+    rf"(?<!\w)(?:(?P<wd>{_WEEKDAY})|(?P<prep>il|del|dal|al|entro\s+il|fino\s+al|a\s+partire\s+dal))\s+"
+    rf"(?P<d>{_DAY})(?!\w|[.,]\d|\s*(?:%|°|/|-\d|mg|ml|g\b|kg|anni|mesi|giorni|settimane|ore\b|volte|"
+    r"cp|cpr|compresse|fiale|gocce|ui|unità|cicli|dosi|punti|cm|mm))"
+    r"(?P<after>\s*(?:[.;:)]|,(?!\d)|\s(?:è|e\s+il|con|per|alle|ore|h\b|mattina|pomeriggio|sera|"
+    r"notte|il\s+laboratorio|riapre|chiuso|chiusa|in\s+mattinata)))?", re.IGNORECASE)
 # day/month without a year: only after a word that introduces a date.
 _DAY_MONTH = re.compile(rf"(?<![\w./,-]){_DAY}(?P<sep>[./]){_MON}(?![\w]|[./,-]\d)")
 _DATE_WORDS = {"il", "dal", "al", "del", "dall'", "all'", "data", "giorno", "entro", "fino",
@@ -90,8 +111,18 @@ _DATE_WORDS = {"il", "dal", "al", "del", "dall'", "all'", "data", "giorno", "ent
                "dimesso", "dimessa", "nato", "nata", "eseguito", "eseguita", "effettuato",
                "effettuata", "ingresso", "dimissione", "del:", "data:", "il:", "notte", "turno",
                "mattina", "pomeriggio", "sera", "giornata", "diario", "oggi", "ieri", "domani",
-               "prelievo", "visita", "accesso"}
+               "prelievo", "visita", "accesso", "posizionato", "posizionata", "rimosso",
+               "rimossa", "inserito", "inserita", "sostituito", "sostituita", "appuntamento",
+               "appuntamento:", "prossimo", "scadenza", "dell'", "nell'", "sabato", "domenica",
+               "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "lunedi", "martedi",
+               "mercoledi", "giovedi", "venerdi", "lun", "mar", "mer", "gio", "ven", "sab", "dom",
+               "lun.", "mar.", "mer.", "gio.", "ven.", "sab.", "dom.", "ricovero", "intervento",
+               "esame", "esami", "seduta", "rientro", "partenza", "arrivo", "dell", "nell", "dall",
+               "all"}
 _DECIMAL_LIST = re.compile(r"\d[.,]\d+[ \t]*(?:e|ed|,|-)[ \t]*\Z")  # "3.6 e 3.7": tooth numbers
+# "ciclo 4 del 6", "punteggio 12 al 6": a count or a score, not a day
+_NOT_DAY_BEFORE = re.compile(r"(?:\d|\bn\.)\s*\Z")
+_TOOTH = re.compile(r"[1-8]\.[1-8]")  # "al 3.7": a tooth (FDI numbering), not 3 July
 _LINE_END = re.compile(r"[ \t]*(?:\n|\Z)")
 _NOT_DATE_BEFORE = {"ore", "h", "h.", "alle", "dalle", "hb", "pa", "fc", "inr", "pcr", "k",
                     "na", "glicemia", "creatinina", "ph", "hco3", "ratio", "rapporto"}
@@ -100,7 +131,7 @@ _NOT_DATE_BEFORE = {"ore", "h", "h.", "alle", "dalle", "hb", "pa", "fc", "inr", 
 class ItalianDateRecognizer(TextRecognizer):
     ENTITY = "DATA"
     NAME = "ItalianDateRecognizer"
-    VERSION = "3"
+    VERSION = "4"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         taken: list[tuple[int, int]] = []
@@ -111,6 +142,21 @@ class ItalianDateRecognizer(TextRecognizer):
                     continue  # a longer form already holds this text
                 taken.append((s, e))
                 yield s, e, score
+        for m in _DAY_AFTER_WORD.finditer(text):
+            s, e = m.span("d")
+            if m.group("after") and m.group("after").strip().startswith(",") and \
+                    m.group("prep") and m.group("prep").lower() in ("al", "del", "dal"):
+                continue  # "aumentato al 6, poi": a dose
+            if (m.group("wd") or m.group("after")) and \
+                    not any(s < te and ts < e for ts, te in taken) and \
+                    not _NOT_DAY_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+                taken.append((s, e))
+                yield s, e, 0.5
+        for m in _COMPACT.finditer(text):
+            s, e = m.span("d")
+            if not any(s < te and ts < e for ts, te in taken):
+                taken.append((s, e))
+                yield s, e, 0.6
         for pattern in (_CELL_DAY_MONTH, _TIME_AFTER, _DAY_ALONE):
             for m in pattern.finditer(text):
                 s, e = m.span("d")
@@ -121,8 +167,11 @@ class ItalianDateRecognizer(TextRecognizer):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            left = left_context(text, s, n=2)
-            if not left or left[-1] in _NOT_DATE_BEFORE or _DECIMAL_LIST.search(text, max(0, s - 16), s):
+            left = left_context(text, s, n=3)
+            if left[-1:] == [":"]:
+                left = left[:-1]  # "Prossimo appuntamento: 24/5"
+            if not left or left[-1] in _NOT_DATE_BEFORE or \
+                    _DECIMAL_LIST.search(text, max(0, s - 16), s) or _TOOTH.fullmatch(m.group()):
                 continue
             if left[-1] in _DATE_WORDS or left[-1].endswith("'") and left[-1] in _DATE_WORDS:
                 taken.append((s, e))

@@ -36,20 +36,22 @@ _KEYWORDS = (
     r"pratica|fascicolo|matricola|badge|scheda|esame|registrazione|fattura|domanda|sigla|"
     r"intervento|codice|cod\.|istologico|citologico|vetrin[oi]|blocchett[oi]|pratica|sinistro|"
     r"denuncia|ticket|cup|ordine|istanza|segnalazione|rapporto|modulo|certificato\s+inail|"
-    r"prestazione|accettazione|lettera|ricetta\s+elettronica"
+    r"prestazione|accettazione|lettera|ricetta\s+elettronica|accession|r\.\s?g\.(?:\s*v\.\s?g\.)?|"
+    r"procedimento|proc\.|atto|unit[àa]|sacca|emocomponente|avviso|iuv|pagopa"
 )
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
 _QUALIFIER = (r"(?:\s+(?!(?:del|dal|della|dalla|il|in|al|alla|di|da|e|ed|con|per)\b)"
-              r"(?-i:[a-zà-ù]{4,15}|[A-ZÀ-Ù][a-zà-ù]{3,14}|[A-Z]{2,5}(?=\s+(?:n\.|nr\.|n°|:)))\.?){0,2}")
+              r"(?-i:[a-zà-ù]{4,15}|[a-zà-ù]{2,6}\.|[A-ZÀ-Ù][a-zà-ù]{3,14}|"
+              r"[A-Z]{2,5}(?=\s*(?:n\.|nr\.|n°|:)|\s+\d))\.?){0,2}")
 _NUMBER_MARK = r"(?:\s*(?:n\.?|nr\.?|num(?:ero)?\.?|n°|nº|#|no\.|:|=|-))*\s*"
 # The code itself is case-sensitive: an upper-case prefix (PZ, CC-) never a word ("del"); up to
 # three letter groups before the digits (ITA-EMR-2024-118077, URP/2024/1187).
-_CODE = (r"(?P<code>(?-i:(?:[A-Z]{1,5}[-/]){0,3}(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
+_CODE = (r"(?P<code>(?-i:(?:[A-Z]{1,5}[-/.]){0,3}(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
          r"(?:[-/][\dA-Z]+|\.\d+(?=[^\w.]|\.\d|\.?\Z|\.\s))*))")
 # "n." or "numero" before a code: any document word stands before it, three digits are enough.
 _AFTER_NUMBER = re.compile(
     r"(?<![\w.])(?:[A-Za-zà-ù]{3,}\.?\s+)(?:[a-zà-ù]{4,15}\s+|\d{2,4}\s+)?(?:n\.|nr\.|n°|nº|N\.|Nr\.|N°|numero|num\.)"
-    rf"\s*:?\s*{_CODE}(?![\w])")
+    rf"\s*:?\s*(?:(?P<spaced>\d{{3,4}}(?:[ ]\d{{1,4}}){{2,6}})(?![\w])|{_CODE}(?![\w]))")
 _NOT_DOCUMENT = {"letto", "stanza", "camera", "box", "sala", "piano", "dose", "dosi", "lotto",
                  "lot", "legge", "art", "articolo", "comma", "tavola", "figura", "fig", "tab",
                  "tabella", "pag", "pagina", "capitolo", "compresse", "cp", "fiale", "cicli",
@@ -80,7 +82,7 @@ def _enough_digits(code: str) -> bool:
 class RecordNumberRecognizer(TextRecognizer):
     ENTITY = "ID"
     NAME = "RecordNumberRecognizer"
-    VERSION = "2"
+    VERSION = "3"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         seen: set[tuple[int, int]] = set()
@@ -88,22 +90,29 @@ class RecordNumberRecognizer(TextRecognizer):
             code = m.group("code")
             if not _enough_digits(code) or _DATE_LIKE.match(code):
                 continue
-            span = m.span("code")
+            span = _glued_start(text, m.span("code"))
             seen.add(span)
             yield span[0], span[1], 0.85
         for m in _AFTER_NUMBER.finditer(text):
-            code = m.group("code")
-            span = m.span("code")
+            group = "spaced" if m.group("spaced") else "code"
+            code = m.group(group)
+            span = m.span(group)
             head = re.match(r"[A-Za-zà-ù]+", m.group()).group().lower()
             digits = sum(c.isdigit() for c in code)
-            if span in seen or head in _NOT_DOCUMENT or digits < 3 or _DATE_SHAPE.match(code) \
-                    or _UNIT_AFTER.match(text, span[1]):
+            letters = any(c.isalpha() for c in code) and any(c in "-/." for c in code)
+            if span in seen or head in _NOT_DOCUMENT or digits < (2 if letters else 3) or \
+                    _DATE_SHAPE.match(code) or _UNIT_AFTER.match(text, span[1]):
                 continue
             seen.add(span)
             yield span[0], span[1], 0.7
         for m in _PREFIXED.finditer(text):
             span = m.span("code")
             if span not in seen:
+                seen.add(span)
+                yield span[0], span[1], 0.6
+        for m in _DONATION.finditer(text):
+            span = m.span()
+            if not any(s < span[1] and span[0] < e for s, e in seen):
                 seen.add(span)
                 yield span[0], span[1], 0.6
         for m in _BARE_CODE.finditer(text):
@@ -114,6 +123,21 @@ class RecordNumberRecognizer(TextRecognizer):
             yield span[0], span[1], 0.5
 
 
+_GLUED_GROUP = re.compile(r"[A-Z0-9]{1,6}[-/]\Z")
+
+
+def _glued_start(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Take back the groups a record word swallowed: "verbale PS-TS-24-000412" -> PS-TS-...."""
+    start = span[0]
+    while True:
+        g = _GLUED_GROUP.search(text, max(0, start - 7), start)
+        if g is None or (g.start() > 0 and text[g.start() - 1].isalnum()):
+            return start, span[1]
+        start = g.start()
+
+
+# A blood unit's donation number (ISBT 128): "IT0405 24 018772".
+_DONATION = re.compile(r"(?<![\w])[A-Z]{1,2}\d{3,4}[ ]\d{2}[ ]\d{6}(?!\w)")
 _UNIT_AFTER = re.compile(r"\s*(?:mg|ml|g|kg|cp|cpr|fl|gtt|ui|u\.i\.|mcg|µg|mmol|euro|€|%|anni|"
                          r"mesi|giorni|volte|ore|min|cm|mm)(?!\w)", re.IGNORECASE)
 _DATE_SHAPE = re.compile(r"^\d{1,4}[-/]\d{1,2}[-/]\d{1,4}$")

@@ -70,7 +70,7 @@ _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degen
          r"chirurgo|tecnico|ostetric[oa]|"
          r"educat(?:ore|rice)|maestr[ao]|insegnante|oss|"
          # nicknames and the name on an intercom
-         r"dett[oa]|soprannominat[oa]|per\s+tutti|chiamat[oa]\s+da\s+tutti|alias|citofono|"
+         r"dett[oa]|soprannominat[oa]|per\s+tutti|chiamat[oa]\s+da\s+tutti|alias|citofono|iniziali|"
          r"letto\s+[a-z](?=\s*:)")
 _TRIGGER = re.compile(
     rf"(?:^|(?<=[^\w.]))(?:(?P<title>{_TITLE})|(?P<role>{_ROLE}))"
@@ -95,7 +95,8 @@ _FUNCTION_WORDS = {"il", "lo", "i", "gli", "un", "una", "uno", "e", "ed", "o", "
                    "più", "meno", "molto", "poco", "tutto", "tutti", "bene", "male", "ore", "in", "a",
                    "da", "of", "the", "and", "ciao", "salve", "buongiorno", "buonasera",
                    "grazie", "prego", "senza", "sotto", "sopra", "dopo", "prima", "durante",
-                   "contro", "verso", "presso", "oltre", "dentro", "fuori", "solo", "sola"}
+                   "contro", "verso", "presso", "oltre", "dentro", "fuori", "solo", "sola",
+                   "go", "up"}
 _APOSTROPHE_PREFIXES = ("d'", "dell'", "dall'", "de'", "dal'", "l'", "o'")
 _MARRIED = re.compile(r" in ((?:(?:[Dd]e|[Dd]i|[Dd]el|[Ll][ao]) )?[A-ZÀ-Þ][\w'’]+)(?!\w)")
 _INSTITUTION_WORDS = {"villa", "casa", "clinica", "residenza", "istituto", "fondazione",
@@ -110,7 +111,7 @@ _SAINT_WORDS = {"san", "santa", "santo", "sant'", "santi", "s"}
 # Ospedale Maggiore "Carlo Alberto Pizzardi", Centro "Don Milani" (a street is an address).
 _INSTITUTION_BEFORE = re.compile(
     r"(?<!\w)(?:ospedale|istituto|ist\.|policlinico|scuola|centro|fondazione|clinica|"
-    r"a\.o\.r\.n\.|aorn|a\.o\.u\.|aou|a\.o\.|irccs|asst|a\.s\.l\.|"
+    r"a\.o\.r\.n\.|aorn|a\.o\.u\.|aou|a\.o\.|irccs|asst|a\.s\.l\.|i\.c\.|"
     r"casa\s+di\s+cura|liceo|universit[àa]|asilo|associazione|hospice|residenza|rsa|presidio|"
     r"poliambulatorio|cooperativa|parrocchia|biblioteca|collegio|convitto|ospedaliero)"
     r"(?P<between>(?:\s+[^\W\d_]+(?:['’][^\W\d_]+)?){0,3}?)\s*(?P<quote>[\"«“])?\s*$",
@@ -119,7 +120,7 @@ _INSTITUTION_BEFORE = re.compile(
 _INSTITUTION_WORD = re.compile(
     r"(?i:ospedal|istitut|ist\.|policlinic|scuola|centro|fondazion|clinica|casa\s+di\s+cura|"
     r"liceo|universit|asilo|associazion|hospice|residenza|rsa|presidio|poliambulatori|"
-    r"cooperativ|parrocchia|bibliotec|collegio|convitto|a\.o\.|aorn|aou|irccs|asst)")
+    r"cooperativ|parrocchia|bibliotec|collegio|convitto|a\.o\.|aorn|aou|irccs|asst|i\.c\.)")
 # Links from a name found after a trigger to the next one: "i figli Marco ed Elisa".
 _CHAIN = re.compile(r"(?:\s*(?P<sep>[,/])\s*|\s+(?:e|ed)\s+)$")
 # A department or service written with capitals: "Medicina dello Sport", "Unità di Crisi".
@@ -137,13 +138,53 @@ _RELATIVE = re.compile(
     r"\s*[:,]?\s*", re.IGNORECASE)
 # An Arabic article joined to a capitalized surname: al-Rashid, el-Sayed, bin-Laden.
 _ARTICLE_NAME = re.compile(r"(?:al|el|ul|ad|as|ash|an|at|az|bin|ben|abu|ibn)-[A-ZÀ-Þ]")
-_LINK_BEFORE = re.compile(r"(?<![^ \t])(?:DI|DEL|DELLA|DA|IN)[ \t]*\Z")
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
+
+
+def _dotted_start(text: str, pos: int) -> int:
+    """Where the chain of dotted capitals holding `pos` starts ("A.O.R.N." from its "R")."""
+    while pos >= 2 and text[pos - 1] == "." and text[pos - 2].isupper():
+        pos -= 2
+    return pos
+
+
+_CAPS_WORD = re.compile(r"[A-Z]{2,}\b")
+_LINK_BEFORE = re.compile(r"(?<![^ \t])(?:DI|DEL|DELLA|DA|IN|di|del|della|da|in)[ \t]*\Z")
 _ROMAN_STAGE = re.compile(r"[IVX]{2,5}[A-Ca-c]?|[IVX][A-Ca-c]")
 # Initials closing a message or after a role: "Assistente sanitaria R.T.", "... PCR). M.S."
 _END_INITIALS = re.compile(r"(?P<ini>(?<![\w.])[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?)[ \t]*(?=\n|\Z)")
 _INITIALS_BEFORE = re.compile(r"(?:[.!?)][ \t]+|[-–][ \t]+|\n[ \t]*)\Z")
 _CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ]")
-_NICKNAME_AFTER = re.compile(r"[ \t]*[\"“«]([A-ZÀ-Þ][^\W\d_]+(?:[ '’-][A-ZÀ-Þ][^\W\d_]+)?)[\"”»]")
+_NICKNAME_AFTER = re.compile(r"[ \t]*\(?[ \t]*[\"“«]([A-ZÀ-Þ][^\W\d_]+(?:[ '’-][A-ZÀ-Þ][^\W\d_]+)?)[\"”»]")
+
+
+# Header cells of a name column, and what a name cell may hold.
+_HEADER_NAME = re.compile(
+    r"cognome|nome|cognome(?: e |/| )nome|nome(?: e |/| )cognome|nominativo|paziente|assistito|"
+    r"assistita|ospite|utente|operatore|operatrice|firma|medico|infermiere|infermiera|"
+    r"compilatore|referente|contatto|familiare|caregiver|surname|name|patient|"
+    r"cognome_nome|nome_cognome|cognome_paziente|nome_paziente")
+_CELL_NAME = re.compile(
+    r"(?:[A-ZÀ-Þ][\w'’.-]*|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-Þ][\w'’.-]*|[A-Z]\.|(?:de|di|da|del|van|von|der|"
+    r"dos|el|al|ben|bin)))" r"{0,3}")
+_SEPARATORS = ("|", "\t", ";")
+
+
+def _cells(line: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """(separator, cell spans) for a table row: cells split by |, tab or ; (3 or more)."""
+    for sep in _SEPARATORS:
+        if line.count(sep) >= 2:
+            spans, pos = [], 0
+            for part in line.split(sep):
+                spans.append((pos, pos + len(part)))
+                pos += len(part) + 1
+            if sep == "|":  # "| a | b |": the empty edges are no cells
+                if not line[spans[0][0]:spans[0][1]].strip():
+                    spans = spans[1:]
+                if spans and not line[spans[-1][0]:spans[-1][1]].strip():
+                    spans = spans[:-1]
+            return sep, spans
+    return None
 
 
 class _Tok:
@@ -180,7 +221,14 @@ class NameRecognizer(TextRecognizer):
             return tok
         if len(word) == 1:
             before = text[w.start - 1:w.start] if w.start else " "
-            if word.isupper() and text[w.end:w.end + 1] == "." and before in " \t\n(\"'":
+            chained = before == "." and w.start >= 2 and text[w.start - 2].isupper() and \
+                (w.start < 3 or not text[w.start - 3].isalnum())
+            dotted = _DOTTED.match(text, _dotted_start(text, w.start))
+            if dotted is not None and (len(dotted.group()) >= 8 or dotted.group().replace(
+                    ".", "").lower() in _NOT_INITIALS):
+                return tok  # A.O.R.N., U.O.C., S.C.: an acronym, not initials
+            if word.isupper() and text[w.end:w.end + 1] == "." and (
+                    before in " \t\n(\"'|" or chained):
                 tok.initial, tok.end, tok.kind = True, w.end + 1, UNKNOWN
             return tok
         if key in _PARTICLES:
@@ -206,7 +254,8 @@ class NameRecognizer(TextRecognizer):
             tok.kind = WEAK if common else STRONG
         else:
             tok.kind = COMMON if common else UNKNOWN
-        if word.isupper() and len(word) <= 3 and not upper_context(text, w.start, w.end):
+        if word.isupper() and (len(word) <= 3 or not re.search(r"[AEIOUY]", word)) and \
+                not upper_context(text, w.start, w.end):
             tok.kind = COMMON  # an acronym in mixed-case text (TAO, ECG), unless a title says
         tok.clinical = key in self.gaz.clinical or key in _FUNCTION_WORDS
         return tok
@@ -333,13 +382,18 @@ class NameRecognizer(TextRecognizer):
         while k > 0 and text[k - 1] in " \t":
             k -= 1
         link = _LINK_BEFORE.search(text, max(0, k - 8), k)
-        if link is not None and word.isupper() and link.group().strip().isupper():
+        linked = False
+        if link is not None and (word.isupper() and link.group().strip().isupper() or
+                                 word.islower() and link.group().strip().islower()):
             k = link.start()  # "INF. DI TRIAGE SALA": step over the link word
+            linked = True
             while k > 0 and text[k - 1] in " \t":
                 k -= 1
         # after an abbreviated title ("INF. TRIAGE"), or a clinical word after any trigger
         if len(word) >= 2 and k < j and (
                 word.isupper() and len(word) <= 6 and text[k - 1:k] == "." or
+                linked and word.islower() and len(word) >= 4 and not _CAPS_WORD.match(text, start)
+                or  # "infermiere di sala Romagnoli", not "Medico di categoria ANMIC"
                 norm(word) in self.gaz.clinical) and not _TRIGGER_WORD.fullmatch(word):
             m = _TRIGGER.search(text, max(0, k - 48), k)
             if m is not None:
@@ -360,6 +414,7 @@ class NameRecognizer(TextRecognizer):
         found.extend(self._married_names(found, text))
         found.extend(self._nicknames(found, text))
         found.extend(self._initials(text))
+        found.extend(self._table_names(text, found))
         found.extend(self._propagate(found, toks, text))
         yield from found
 
@@ -471,6 +526,52 @@ class NameRecognizer(TextRecognizer):
                 extra.append((start, m.end("ini"), 0.6))
         return extra
 
+    def _table_names(self, text: str,
+                     found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        """The cells of a table's name columns: a header row ("cognome";"nome", | operatore |)
+        names the columns, and every following row with as many cells gives a name in each,
+        after the role a cell may start with ("OSS Fabiola", "inf. T.B.")."""
+        extra: list[tuple[int, int, float]] = []
+        covered = [(s, e) for s, e, _ in found]
+        columns: list[int] = []
+        sep = ""
+        width = 0
+        pos = 0
+        for line in text.split("\n"):
+            start, pos = pos, pos + len(line) + 1
+            cells = _cells(line)
+            if cells is None:
+                columns = []
+                continue
+            line_sep, spans = cells
+            heads = [_HEADER_NAME.fullmatch(line[a:b].strip(" \"'").lower()) for a, b in spans]
+            if any(heads) and not any(ch.isdigit() for ch in line):
+                columns, sep, width = [k for k, h in enumerate(heads) if h], line_sep, len(spans)
+                continue
+            if not columns or line_sep != sep or len(spans) != width:
+                if line_sep != sep or abs(len(spans) - width) > 1:
+                    columns = []
+                continue
+            for k in columns:
+                a, b = spans[k]
+                cell = line[a:b]
+                lead = len(cell) - len(cell.lstrip(" \t\"'"))
+                cell_text = cell.strip(" \t\"'")
+                role = _TRIGGER_WORD.match(cell_text)
+                if role is not None and role.end() < len(cell_text) and \
+                        cell_text[role.end()] in " .":
+                    cut = role.end() + len(cell_text[role.end():]) - len(
+                        cell_text[role.end():].lstrip(" ."))
+                    lead, cell_text = lead + cut, cell_text[cut:]
+                if not _CELL_NAME.fullmatch(cell_text) or \
+                        all(norm(w) in self.gaz.clinical or norm(w) in _FUNCTION_WORDS
+                            for w in cell_text.replace(".", " ").split()):
+                    continue
+                s_, e_ = start + a + lead, start + a + lead + len(cell_text)
+                if not any(x < e_ and s_ < y for x, y in covered):
+                    extra.append((s_, e_, 0.6))
+        return extra
+
     def _married_names(self, found: list[tuple[int, int, float]],
                        text: str) -> list[tuple[int, int, float]]:
         """A husband's surname after a woman's name: "Giuseppina Moretti in Galli"."""
@@ -495,7 +596,11 @@ class NameRecognizer(TextRecognizer):
             run = run[1:]
         names = [t for t in run if not t.particle and not t.initial]
         if not names:
+            if trigger and len(run) >= 2 and all(t.initial for t in run):
+                return [(run[0].start, run[-1].end, 0.6)]  # "iniziali G.M.", "inf. T.B."
             return []
+        if self.gaz.is_country(text[run[0].start:run[-1].end]):
+            return []  # "(Sri Lanka)"
         start, end = run[0].start, run[-1].end
         if _SAINT.search(text, max(0, start - 30), start) or \
                 not trigger and run[0].initial and run[0].text == "S" or \
@@ -586,8 +691,9 @@ class NameRecognizer(TextRecognizer):
         covered = [(s, e) for s, e, _ in found]
         extra = []
         for t in toks:
-            if norm(t.text) in confident and t.text[:1].isupper() and \
-                    not any(s <= t.start < e for s, e in covered):
+            # lower case too when the word is no Italian word: "tatjana scusa" in a chat
+            if norm(t.text) in confident and (t.text[:1].isupper() or not self.gaz.is_word(
+                    t.text)) and not any(s <= t.start < e for s, e in covered):
                 if _SAINT.search(text, max(0, t.start - 30), t.start):
                     continue
                 extra.append((t.start, t.end, 0.7))

@@ -16,7 +16,10 @@ from collections.abc import Iterator
 
 from dsm_clinic.deid.recognizers.base import TextRecognizer, left_context
 
-_SEP = r"(?:[ \t]?[./-][ \t]?|[ \t])"
+# One separator between digit groups; not a tab (table columns) and not " / ", which more
+# often stands between two numbers ("0862.41.77.05 / 349 00 61 223"; see _SPACED_SLASH).
+_SEP = r"(?:[ ]?[.-][ ]?|/| )"
+_SPACED_SLASH = re.compile(r"(?<![\w/.,+-])[03]\d{1,3} ?/ ?\d(?:[ .]?\d){4,8}(?![\w]|[.,/-]\d)")
 # A phone word with its dot right before the digits: "cell.3284471902", "tel.051234567".
 _GLUED = r"(?<=(?i:tel)\.)|(?<=(?i:cell)\.)|(?<=(?i:cel)\.)|(?<=(?i:fax)\.)|(?<=(?i:mob)\.)"
 _CANDIDATE = re.compile(
@@ -91,36 +94,66 @@ class ItalianPhoneRecognizer(TextRecognizer):
             scan = scan[:s] + " " * (e - s) + scan[e:]
         for m in _CANDIDATE.finditer(scan):
             body = m.group("body").rstrip(" \t./-")
-            start, end = m.start(), m.start("body") + len(body)
-            international = m.group("prefix") is not None
-            compact = body.replace(" ", "")
-            if not international and (_DATE.match(compact) or _TIME_RANGE.match(compact)):
-                continue
-            digits = _digits(body)
-            if not plausible_italian_number(digits, international=international):
-                continue
-            if len(digits) < 9 and _UNIT_AFTER.match(text[end:end + 12]):
-                continue  # "100000 UI", "48 ore": nine digits or more are no dose
-            left = left_context(text, m.start(), n=3)
-            near = left[-2:]
-            if any(w.rstrip(":.") in _CLINICAL_BEFORE for w in near) and not international:
-                continue
-            grouped = body.count(" ") + body.count("/") + body.count("-") + body.count(".") > 0
-            score = 0.6
-            if international or any(w.rstrip(":") in _PHONE_WORDS or w in _PHONE_WORDS
-                                    for w in left):
-                score = 0.9
-            elif not grouped and digits.startswith("0") and len(digits) < 9:
-                score = 0.45  # a bare 0-led number of 6-8 digits is often a code
-            yield start, end, score
+            found = _judge(text, m.start(), m.start("body"), body, m.group("prefix") is not None)
+            if found is not None:
+                taken.append(found[:2])
+                yield found
+        # a prefix and a number around a spaced slash: "333 / 1234567"
+        for m in _SPACED_SLASH.finditer(text):
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                found = _judge(text, m.start(), m.start(), m.group(), False)
+                if found is not None:
+                    yield found
         yield from _spelled_numbers(text)
+
+
+def _judge(text: str, start: int, body_start: int, body: str,
+           international: bool) -> tuple[int, int, float] | None:
+    """(start, end, score) when the digits of `body` make a phone number here, else None."""
+    end = body_start + len(body)
+    compact = body.replace(" ", "")
+    if not international and (_DATE.match(compact) or _TIME_RANGE.match(compact)):
+        return None
+    digits = _digits(body)
+    if not plausible_italian_number(digits, international=international):
+        return None
+    if len(digits) < 9 and _UNIT_AFTER.match(text[end:end + 12]):
+        return None  # "100000 UI", "48 ore": nine digits or more are no dose
+    left = left_context(text, start, n=3)
+    near = left[-2:]
+    if any(w.rstrip(":.") in _CLINICAL_BEFORE for w in near) and not international:
+        return None
+    grouped = body.count(" ") + body.count("/") + body.count("-") + body.count(".") > 0
+    score = 0.6
+    if international or any(w.rstrip(":") in _PHONE_WORDS or w in _PHONE_WORDS for w in left):
+        score = 0.9
+    elif not grouped and digits.startswith("0") and len(digits) < 9:
+        score = 0.45  # a bare 0-led number of 6-8 digits is often a code
+    return start, end, score
 
 
 _DIGIT_WORDS = r"(?:zero|uno|due|tre|quattro|cinque|sei|sette|otto|nove)"
 # A number dictated digit by digit: "tre quattro sette sei sei nove uno due zero zero".
 _SPELLED = re.compile(rf"(?<!\w){_DIGIT_WORDS}(?:[ \t,]+{_DIGIT_WORDS}){{5,14}}(?!\w)", re.IGNORECASE)
+# Or in groups, after a phone word: "recapito trecentoquaranta, sette sette uno, ventidue".
+_NUMBER_WORD = (r"(?:(?:duecento|trecento|quattrocento|cinquecento|seicento|settecento|ottocento|"
+                r"novecento|cento)?(?:venti|trenta|quaranta|cinquanta|sessanta|settanta|ottanta|"
+                r"novanta|dieci|undici|dodici|tredici|quattordici|quindici|sedici|diciassette|"
+                r"diciotto|diciannove)?(?:uno|due|tre|tré|quattro|cinque|sei|sette|otto|nove)?)")
+_GROUPED = re.compile(rf"(?<!\w)(?=[a-z]){_NUMBER_WORD}(?:[ \t]*,?[ \t]+(?=[a-z]){_NUMBER_WORD}){{3,12}}(?!\w)",
+                      re.IGNORECASE)
+_PHONE_BEFORE = re.compile(r"(?i:tel\.?|telefono|cell\.?|cellulare|recapito|numero|chiamare|fax)"
+                           r"[^\n.;]{0,30}\Z")
 
 
 def _spelled_numbers(text: str) -> Iterator[tuple[int, int, float]]:
+    taken = []
     for m in _SPELLED.finditer(text):
+        taken.append(m.span())
         yield m.start(), m.end(), 0.6
+    for m in _GROUPED.finditer(text):
+        words = [w for w in re.split(r"[\s,]+", m.group()) if w]
+        if any(s < m.end() and m.start() < e for s, e in taken) or len(words) < 4 or \
+                not all(words) or not _PHONE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        yield m.start(), m.end(), 0.55

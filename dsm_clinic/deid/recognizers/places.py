@@ -41,15 +41,14 @@ _HEADS = {"comune", "provincia", "città", "citta", "ospedale", "p.o.", "po", "o
           "civile", "presidio", "irccs", "hospice", "stabilimento", "sede", "clinica",
           "prefettura", "questura", "tribunale", "ps", "p.s.", "csm", "dsm", "sert", "serd",
           "consultorio", "soccorso", "118", "municipio", "sindaco", "carabinieri", "polizia",
-          "università", "universita", "ateneo", "aorn", "asl", "tangenziale",
-          "stazione", "aeroporto", "porto", "provincia", "comune"}
+          "università", "universita", "ateneo", "aorn", "tangenziale",
+          "stazione", "aeroporto", "porto", "penitenziari",
+          "penitenziario", "circondariale", "istituti", "istituto", "carceri"}
 # Hospitals and institutions: a saint's name after them names the building, not a place.
 _INSTITUTION_HEADS = {"ospedale", "policlinico", "clinica", "istituto", "presidio", "casa",
                       "cura", "hospice", "fondazione", "irccs", "rsa", "p.o.", "po"}
 _SAINT_WORD = re.compile(r"(?:san|santa|santo|sant['’]|s\.|ss\.|santi|madonna|beata|beato)\b",
                          re.IGNORECASE)
-# A health trust's acronym in capitals names its territory: "ASST Conscio", "AUSL Bologna".
-_TRUST_BEFORE = re.compile(r"(?<![\w.])(?:ASL|AUSL|ASST|ATS|ULSS|USL|ASP|ASUR|ASL\s?\d)[ \t]\Z")
 _HEADING_DASHES = re.compile(r"[ \t][-–][ \t]*\Z")
 _HEADING_DASH_AFTER = re.compile(r"[ \t]*(?:[-–][ \t]|,|\n|\Z)")
 _PREPOSITIONS = {"a", "in", "da", "di", "ad", "presso", "per", "verso", "dal", "del", "nel",
@@ -57,9 +56,13 @@ _PREPOSITIONS = {"a", "in", "da", "di", "ad", "presso", "per", "verso", "dal", "
 _LINKERS = {"di", "del", "della", "dei", "delle", "sul", "sulla", "in", "d'", "de", "san",
             "santa", "sant'", "s."}
 _DATE_AFTER = re.compile(
-    r"\s*,?\s*(?:l[iì]\.?,?\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}°?\s+[a-z]+\s+\d{4}"
-    r"|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+    r"\s*,?\s*(?:(?:l[iì]|addì|addi|am)\.?,?\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[°.]?\s+[a-zä]+\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2}|(?<=ì )[a-z]+\s+(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|"
+    r"agosto|settembre|ottobre|novembre|dicembre))", re.IGNORECASE)
 _MAX_TOKENS = 7
+_LIVES_BEFORE = re.compile(r"\b(?:abita|abitano|vive|vivono|risiede|lavora|lavorano|sta|stanno|"
+                           r"domiciliat[oa]|residente)\b[^\n.;]{0,30}\Z", re.IGNORECASE)
+_DEPARTMENT_SUFFIX = re.compile(r"(?:logia|iatria|terapia|medicina|chirurgia|ostetricia)\b", re.IGNORECASE)
 _CIVIC_BEFORE = re.compile(
     r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada|p\.zza|c\.so|v\.le))\b[^\n,;]{2,40}?"
     r"\s\d{1,4}(?:/?[A-Za-z])?[ \t]*,[ \t]*(?:\d{5}[ \t]+)?\Z")
@@ -75,9 +78,11 @@ _HOME_BEFORE = re.compile(
     r"emigrat[oa]|lavora|lavorava|lavorano|lavoro|rientro|rientrat[oa]|rientra|ritorno|"
     r"tornat[oa]|torna|rimpatriat[oa]|viaggio|soggiorno|soggiorna|studia|vacanza|trasferta|"
     r"partit[oa]|arrivat[oa]|giunt[oa]|stava|stavano|abitava|abitavano|viveva|vivevano|"
-    r"cresciut[oa]|sposat[oa]|decedut[oa]|mort[oa]|vissut[oa]|domiciliati|ospite)\b(?:(?!\.\s)[^\n;]){0,36}?\b(?:a|in|ad|da|presso)|"
+    r"cresciut[oa]|sposat[oa]|decedut[oa]|mort[oa]|vissut[oa]|domiciliati|ospite|vado|va|vanno|"
+    r"andat[oa]|andrà|wohnhaft|geboren|wohnt)\b(?:(?!\.\s)[^\n;]){0,36}?\b(?:a|in|ad|da|presso)|"
     r"\b(?:frazione(?:\s+di)?|fraz\.|località|localita'?|loc\.|quartiere(?:\s+di)?|rione|"
-    r"borgata|contrada|c\.da|sestiere|municipio)|"
+    r"borgata|contrada|c\.da|sestiere|municipio|zona|fraktion|ortsteil)|"
+    r"\b(?:comune|luogo|provincia)\s+di\s+[a-zà-ù]+\s*:|"
     r"\b(?:residenza|domicilio|nascita|"
     r"luogo\s+di\s+nascita|comune|località|loc\.|citt[aà])\s*:)\s*$", re.IGNORECASE)
 
@@ -85,7 +90,7 @@ _HOME_BEFORE = re.compile(
 class PlaceRecognizer(TextRecognizer):
     ENTITY = "LUOGO"
     NAME = "ItalianPlaceRecognizer"
-    VERSION = "3"
+    VERSION = "4"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -245,6 +250,45 @@ class PlaceRecognizer(TextRecognizer):
                 continue
             i += 1
 
+    def _hyphenated_comuni(self, w: Word) -> list[tuple[int, int, float]]:
+        """Each comune of a hyphenated run of comuni ("Avezzano-Sulmona-L'Aquila")."""
+        if "-" not in w.text:
+            return []
+        spans, pos = [], w.start
+        for part in w.text.split("-"):
+            if norm(part) not in self.gaz.comuni:
+                return []
+            spans.append((pos, pos + len(part), 0.7))
+            pos += len(part) + 1
+        return spans if len(spans) >= 2 else []
+
+    def _unknown_place(self, text: str, ws: list[Word], i: int, n: int) -> bool:
+        """A capitalized run in no list, after "a" or "in" inside a sentence ("vado a
+        Capodistria", "a Cala Liberotto"), or after "di" on an institution's line ("Centro di
+        Salute Mentale di Barcola"), or in brackets after a country ("Sudan (El Fasher)")."""
+        run = ws[i:i + n]
+        start, end = run[0].start, run[-1].end
+        if any(norm(x.text) in self.gaz.clinical or is_always_allowed(x.text) for x in run) or \
+                all(self.gaz.is_word(x.text) or self.gaz.is_name(x.text) or len(x.text) < 4
+                    for x in run) or upper_context(text, start, end) or \
+                re.match(r"\s*\d|[-/]", text[end:end + 3]):
+            return False  # "a Keppra 500 mg", "positivo a SARS-CoV-2"
+        left = left_context(text, start, n=2)
+        if text[start - 1:start] == "(" and text[end:end + 1] == ")" and len(left) >= 2 and \
+                self.gaz.is_country(left[-2].title()):
+            return True
+        if sentence_start(text, start) or not left:
+            return False
+        if left[-1] in ("a", "ad"):  # not "in": "in Flixotide spray", "in Oncoematologia"
+            return True
+        if left[-1] in ("al", "ai", "alla", "nel", "nella") and _LIVES_BEFORE.search(
+                text, max(0, start - 40), start):
+            return True  # "lavora in una confezione al Macrolotto", "vive ai Parioli"
+        return left[-1] == "di" and not _DEPARTMENT_SUFFIX.search(text[start:end]) and not any(
+            self.gaz.is_word(x.text) or self.gaz.is_name(x.text) for x in run) and \
+            _INSTITUTION_LINE.search(
+            text, text.rfind("\n", 0, start) + 1, start) is not None
+
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         ws = words(text)
         capitals = sum(w.text[:1].isupper() for w in ws)
@@ -262,10 +306,17 @@ class PlaceRecognizer(TextRecognizer):
                     ws[i + n].text[:1].isupper():
                 i += n  # "trasferito in Medicina Interna": a ward, not the comune Medicina
                 continue
+            parts = self._hyphenated_comuni(w)
+            if parts:
+                yield from parts  # "ASL 1 Avezzano-Sulmona-L'Aquila"
+                i += 1
+                continue
             if n:
                 start, end = w.start, ws[i + n - 1].end
                 name = text[start:end]
                 strong = self._context(text, start, end)
+                if strong is None and text[start - 1:start] == "(" and text[end:end + 1] == ")":
+                    strong = "paren"  # "presso altro centro (Avellino)"
                 longer = max(n, self._foreign_run(ws, i, text))
                 if strong is None and longer > n:  # "Padula Scalo, 17/07/2020"
                     strong = self._context(text, start, ws[i + longer - 1].end)
@@ -310,14 +361,16 @@ class PlaceRecognizer(TextRecognizer):
                         yield w.start, end, 0.6
                         i += n
                         continue
+                    if context is None and self._unknown_place(text, ws, i, n):
+                        yield w.start, end, 0.5
+                        i += n
+                        continue
                     # "nato in Nigeria": a country or region, not a place that identifies.
                     country = left_context(text, w.start, n=2)[-2:] in (
                         ["nato", "in"], ["nata", "in"], ["nati", "in"])
                     # after a hospital or a letter's place-and-date, a capitalized run is a place
-                    if context == "home" and not country or context in ("head", "date") or \
-                            context == "head_direct" and (not self.gaz.is_word(w.text) or
-                                                          _TRUST_BEFORE.search(text, max(
-                                                              0, w.start - 8), w.start)):
+                    # (after a trust's acronym only a comune: "ASST Lariana" names the trust)
+                    if context == "home" and not country or context in ("head", "date"):
                         yield w.start, end, 0.7
                         i += n
                         continue
