@@ -33,7 +33,8 @@ _NAME = (rf"(?:(?:{_CONNECTORS})[ \t]*)?{_NAME_WORD}"
          rf"(?:(?:[ \t]+|[ \t]*['’][ \t]*|(?<=['’]))(?:(?:{_CONNECTORS})[ \t]*){{0,2}}{_NAME_WORD}){{0,5}}")
 _CIVIC = (r"(?:[ \t]*,[ \t]*|[ \t]+)(?i:(?:(?:al[ \t]+)?(?:n\.?|n°|nº|nr\.?|num\.?|civico|civ\.))[ \t]*)?"
           r"(?P<num>\d{1,4}(?:\s?/\s?[A-Za-z0-9]{1,3}|[A-Za-z](?![\w]))?|(?i:snc|s\.n\.c\.|s\.n\.))"
-          r"(?:\s*,?\s*(?i:int\.?|interno|scala|sc\.|piano|lotto|pal\.|palazzina)\s*[A-Za-z0-9]{1,3})?")
+          r"(?:\s*,?\s*(?i:int\.?|interno|scala|sc\.|piano|lotto|pal\.|palazzina|n\.)\s*[A-Za-z0-9]{1,3}"
+          r"(?![\w]|\.\w)){0,3}")
 # Street types in any case; names and civic numbers case-sensitive, so that a name stops at
 # the first lower-case word that is not a connector ("Via Roma e poi" -> "Via Roma").
 _ADDRESS = re.compile(
@@ -56,7 +57,7 @@ _ROUTES = {"orale", "endovenosa", "venosa", "intramuscolare", "sottocutanea", "s
 _ROAD = re.compile(
     r"(?<![\w.])(?:S\.[ \t]?[SP]\.|SS|SP|SR|S\.R\.|(?i:strada[ \t]+(?:statale|provinciale|regionale)))"
     r"[ \t]*(?:n\.[ \t]*)?\d{1,4}(?:[ \t]*(?:bis|dir|var))?"
-    r"[ \t]*,?[ \t]*(?:al[ \t]+)?(?i:km)\.?[ \t]*\d{1,4}(?:[,.]\d{1,3})?(?![\w])")
+    r"[ \t]*,?[ \t]*(?:al[ \t]+)?(?i:km)\.?[ \t]*\d{1,4}(?:[,.+]\d{1,3})?(?![\w])")
 # Venice writes the sestiere and a number that runs through it: "Cannaregio 3412", and a
 # calle before it ("calle del Forno, Cannaregio 3412").
 _SESTIERE = re.compile(

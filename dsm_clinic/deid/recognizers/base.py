@@ -82,6 +82,26 @@ def upper_context(text: str, start: int, end: int, window: int = 40) -> bool:
     return sum(c.isupper() for c in letters) / len(letters) > 0.7
 
 
+_SEPARATORS = ("|", "\t", ";")
+
+
+def table_cells(line: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """(separator, cell spans) for a table row: cells split by |, tab or ; (3 or more)."""
+    for sep in _SEPARATORS:
+        if line.count(sep) >= 2:
+            spans, pos = [], 0
+            for part in line.split(sep):
+                spans.append((pos, pos + len(part)))
+                pos += len(part) + 1
+            if sep == "|":  # "| a | b |": the empty edges are no cells
+                if not line[spans[0][0]:spans[0][1]].strip():
+                    spans = spans[1:]
+                if spans and not line[spans[-1][0]:spans[-1][1]].strip():
+                    spans = spans[:-1]
+            return sep, spans
+    return None
+
+
 class TextRecognizer(EntityRecognizer):
     """A Presidio recognizer for one entity type whose `find` yields (start, end, score).
 

@@ -51,8 +51,8 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(rf"(?<![\w./+])(?:{_DAY}|1°|1º)\s+(?:genn?|febb?r?|apr|magg?|giu|lug|ago|ott|nov|"
                 r"dic)\.(?!\w)", re.IGNORECASE), 0.6),
     # day and abbreviated month in a table or list, no dot: "| 7 feb |", "12 gen,"
-    (re.compile(r"(?<![\w./])(?:0?[1-9]|[12]\d|3[01])\s+(?:gen|feb|mar|apr|mag|giu|lug|ago|set|ott|"
-                r"nov|dic)(?![\w.])", re.IGNORECASE), 0.55),
+    (re.compile(r"(?<![\w./])(?:0?[1-9]|[12]\d|3[01])\s+(?:gen|feb|febr|mar|apr|mag|giu|lug|ago|"
+                r"set|ott|nov|dic)(?![\w.])", re.IGNORECASE), 0.55),
     # German (South Tyrol): "15. März 2024", "am 3. Jänner"
     (re.compile(r"(?<![\w.])(?:0?[1-9]|[12]\d|3[01])\.\s?(?:Jänner|Januar|Februar|Feber|März|April|"
                 r"Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?:\s+\d{4})?(?!\w)"),
@@ -64,7 +64,13 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
 ]
 _ROMAN = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 _PATTERNS.insert(1, (re.compile(
-    rf"(?<![\w./-]){_DAY}(?P<sep>[./-]){_ROMAN}(?P=sep)(?:{_YEAR}|\d{{2}})(?![\w]|[./-]\d)"), 0.85))
+    rf"(?<![\w./-]){_DAY}(?P<sep>[./ -]){_ROMAN}(?P=sep)(?:{_YEAR}|\d{{2}})(?![\w]|[./-]\d)"), 0.85))
+_ENGLISH_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|"
+                  r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?)")
+_PATTERNS.append((re.compile(
+    rf"(?<![\w./])(?:{_DAY})(?:st|nd|rd|th)?\s+{_ENGLISH_MONTH}(?:,?\s+{_YEAR})?(?!\w)"), 0.7))
+_PATTERNS.append((re.compile(
+    rf"(?<!\w){_ENGLISH_MONTH}\s+{_DAY}(?:st|nd|rd|th)?,?\s+{_YEAR}(?!\w)"), 0.7))
 _DAY_WORDS = ("primo|uno|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|tredici|"
               "quattordici|quindici|sedici|diciassette|diciotto|diciannove|venti|ventuno|ventidue|"
               "ventitr[eé]|ventiquattro|venticinque|ventisei|ventisette|ventotto|ventinove|"
@@ -74,16 +80,34 @@ _PATTERNS.append((re.compile(
     rf"(?<!\w)(?:(?:{_DAY_WORDS})\s+{_MONTH}|{_MONTH})(?:\s+(?:del\s+)?{_YEAR_WORDS})(?!\w)",
     re.IGNORECASE), 0.7))
 _PATTERNS.append((re.compile(rf"(?<!\w)(?:{_DAY_WORDS})\s+{_MONTH}(?!\w)", re.IGNORECASE), 0.65))
+# "il giorno 2 di Agosto", "ventinove del mese di febbraio dell'anno duemilaventiquattro"
+_PATTERNS.insert(0, (re.compile(
+    rf"(?<![\w./])(?:{_DAY}|{_DAY_WORDS})\s+(?:di|del\s+mese\s+di)\s+{_MONTH}"
+    rf"(?:\s+(?:dell['’]anno\s+|del\s+)?(?:{_YEAR}|{_YEAR_WORDS}))?(?!\w)", re.IGNORECASE), 0.7))
+# misspelt months in notes typed in a hurry: "7 febraio", "3 setembre"
+_PATTERNS.append((re.compile(
+    rf"(?<![\w./])(?:{_DAY})\s+(?:febraio|febbrario|setembre|otobre|novenbre|dicenbre|genaio|"
+    r"aprle|giuglio|lulio|agusto)(?:\s+\d{4})?(?!\w)", re.IGNORECASE), 0.6))
 # day/month (maybe with a year) in a table cell, at a line start before a dash, or before a
 # clock time: "| 11/3 |", "12/6 07:58 - Luisa:", "11/3 ore 20".
 _CELL_DAY_MONTH = re.compile(
     rf"(?:(?<=\|)|(?<=\t)|(?<=\|[ \t])|(?<=^)|(?<=\n))[ \t]*(?P<d>{_DAY}/{_MON})"
     r"(?=[ \t]*(?:\||\t|\n|\Z|[-–:][ \t]|(?:ore|h\.?)?[ \t]*\d{1,2}[:.]\d{2}(?!\d)|ore[ \t]+\d))")
+# At a line start before a dash or a time ("3.4 - presa in carico"), or after one word as a
+# diary heading ("marti 6/2", "joi 8.02"; a lab value "Hb 12.3" has a one-digit decimal).
+_LINE_DAY_MONTH = re.compile(
+    rf"(?m)^[ \t]*(?:(?P<d>{_DAY}[./]{_MON})\.?(?=[ \t]*(?:[-–:][ \t]|ore[ \t]|h[ \t.]?\d|"
+    r"\d{1,2}[:.]\d{2}))"
+    rf"|(?P<w>[A-Za-zà-ù]{{2,12}})\.?[ \t]+(?P<d2>{_DAY}/{_MON}|{_DAY}\.\d\d)\.?[ \t]*$)")
+_BRACKET_DAY_MONTH = re.compile(rf"\((?P<d>(?:(?:[0-2]\d|3[01])/{_MON}|{_DAY}/(?:0[1-9]|1[0-2])))\)")
+# A law's number looks like a month and year: "L.R. 11/1985", "D.Lgs. 81/2008".
+_LAW_BEFORE = re.compile(r"(?i:\bl\.|\bl\.\s?r\.|legge|d\.\s?lgs\.?|dlgs|d\.p\.r\.|dpr|d\.m\.|dm|"
+                         r"dpcm|art\.)\s*\Z")
 _TIME_AFTER = re.compile(rf"(?<![\w./,-])(?P<d>{_DAY}/{_MON})[ \t]+(?:ore[ \t]+|h\.?[ \t]*)?"
                          r"\d{1,2}[:.]\d{2}(?!\d)")
 # A day alone that stands for a date: "il 2 u.s.", "il 17 c.m.", "il 5 scorso".
 _DAY_ALONE = re.compile(
-    rf"(?<!\w)(?:il|l['’]|dal|entro\s+il|fino\s+al)\s+(?P<d>{_DAY})°?\s+(?=(?:u\.\s?s\.|c\.\s?m\.|"
+    rf"(?<!\w)(?:il|l['’]|dal|del|al|entro\s+il|fino\s+al)\s+(?P<d>{_DAY})°?\s+(?=(?:u\.\s?s\.|c\.\s?m\.|"
     r"p\.\s?v\.|m\.\s?s\.|scorso|corrente|u\.s(?!\w)|c\.m(?!\w)|us(?!\w)|cm(?!\w)))", re.IGNORECASE)
 # The first day of a range or list before a date: "dal 3 all'11 febbraio", "il 3 e il 5/03".
 _DAY_BEFORE_DATE = re.compile(
@@ -103,7 +127,7 @@ _DAY_AFTER_WORD = re.compile(
     rf"(?P<d>{_DAY})(?!\w|[.,]\d|\s*(?:%|°|/|-\d|mg|ml|g\b|kg|anni|mesi|giorni|settimane|ore\b|volte|"
     r"cp|cpr|compresse|fiale|gocce|ui|unità|cicli|dosi|punti|cm|mm))"
     r"(?P<after>\s*(?:[.;:)]|,(?!\d)|\s(?:è|e\s+il|con|per|alle|ore|h\b|mattina|pomeriggio|sera|"
-    r"notte|il\s+laboratorio|riapre|chiuso|chiusa|in\s+mattinata)))?", re.IGNORECASE)
+    r"notte|il\s+laboratorio|riapre|chiuso|chiusa|in\s+mattinata|e\s+(?!\d))))?", re.IGNORECASE)
 # day/month without a year: only after a word that introduces a date.
 _DAY_MONTH = re.compile(rf"(?<![\w./,-]){_DAY}(?P<sep>[./]){_MON}(?![\w]|[./,-]\d)")
 _DATE_WORDS = {"il", "dal", "al", "del", "dall'", "all'", "data", "giorno", "entro", "fino",
@@ -118,7 +142,7 @@ _DATE_WORDS = {"il", "dal", "al", "del", "dall'", "all'", "data", "giorno", "ent
                "mercoledi", "giovedi", "venerdi", "lun", "mar", "mer", "gio", "ven", "sab", "dom",
                "lun.", "mar.", "mer.", "gio.", "ven.", "sab.", "dom.", "ricovero", "intervento",
                "esame", "esami", "seduta", "rientro", "partenza", "arrivo", "dell", "nell", "dall",
-               "all"}
+               "all", "from", "since", "on", "until", "seit", "am", "vom", "bis", "ab"}
 _DECIMAL_LIST = re.compile(r"\d[.,]\d+[ \t]*(?:e|ed|,|-)[ \t]*\Z")  # "3.6 e 3.7": tooth numbers
 # "ciclo 4 del 6", "punteggio 12 al 6": a count or a score, not a day
 _NOT_DAY_BEFORE = re.compile(r"(?:\d|\bn\.)\s*\Z")
@@ -140,6 +164,8 @@ class ItalianDateRecognizer(TextRecognizer):
                 s, e = m.span()
                 if any(s < te and ts < e for ts, te in taken):
                     continue  # a longer form already holds this text
+                if _LAW_BEFORE.search(text, max(0, s - 10), s):
+                    continue  # "L.R. 11/1985", "DPCM 12 gennaio 2017": a law, not a date
                 taken.append((s, e))
                 yield s, e, score
         for m in _DAY_AFTER_WORD.finditer(text):
@@ -157,9 +183,12 @@ class ItalianDateRecognizer(TextRecognizer):
             if not any(s < te and ts < e for ts, te in taken):
                 taken.append((s, e))
                 yield s, e, 0.6
-        for pattern in (_CELL_DAY_MONTH, _TIME_AFTER, _DAY_ALONE):
+        for pattern in (_CELL_DAY_MONTH, _TIME_AFTER, _DAY_ALONE, _LINE_DAY_MONTH, _BRACKET_DAY_MONTH):
             for m in pattern.finditer(text):
-                s, e = m.span("d")
+                group = "d2" if pattern is _LINE_DAY_MONTH and m.group("d") is None else "d"
+                if group == "d2" and m.group("w").lower() in _NOT_DATE_BEFORE:
+                    continue
+                s, e = m.span(group)
                 if not any(s < te and ts < e for ts, te in taken):
                     taken.append((s, e))
                     yield s, e, 0.6

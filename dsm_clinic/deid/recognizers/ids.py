@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dsm_clinic.deid.recognizers.base import TextRecognizer
+from dsm_clinic.deid.recognizers.base import TextRecognizer, table_cells
 
 _KEYWORDS = (
     r"cartella(?:\s+clinica)?|cart\.(?:\s*clin\.)?|c\.c\.|n\.?\s*cartella|"
@@ -37,13 +37,15 @@ _KEYWORDS = (
     r"intervento|codice|cod\.|istologico|citologico|vetrin[oi]|blocchett[oi]|pratica|sinistro|"
     r"denuncia|ticket|cup|ordine|istanza|segnalazione|rapporto|modulo|certificato\s+inail|"
     r"prestazione|accettazione|lettera|ricetta\s+elettronica|accession|r\.\s?g\.(?:\s*v\.\s?g\.)?|"
-    r"procedimento|proc\.|atto|unit[àa]|sacca|emocomponente|avviso|iuv|pagopa"
+    r"procedimento|proc\.|atto|unit[àa]|sacca|emocomponente|avviso|iuv|pagopa|targa|"
+    r"passport|passaporto|matr\.|matricole|utente|id_\w+|documento|doc\.|c\.i\.|ci"
 )
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
 _QUALIFIER = (r"(?:\s+(?!(?:del|dal|della|dalla|il|in|al|alla|di|da|e|ed|con|per)\b)"
               r"(?-i:[a-zà-ù]{4,15}|[a-zà-ù]{2,6}\.|[A-ZÀ-Ù][a-zà-ù]{3,14}|"
               r"[A-Z]{2,5}(?=\s*(?:n\.|nr\.|n°|:)|\s+\d))\.?){0,2}")
-_NUMBER_MARK = r"(?:\s*(?:n\.?|nr\.?|num(?:ero)?\.?|n°|nº|#|no\.|:|=|-))*\s*"
+# ("n" and "nr" need their dot or a space: the N of "cartella NEF-PN-2023-388" is the code's)
+_NUMBER_MARK = r"(?:\s*(?:n\.|n(?=\s)|nr\.|nr(?=\s)|num(?:ero)?\.?|n°|nº|#|no\.|:|=|-|\())*\s*"
 # The code itself is case-sensitive: an upper-case prefix (PZ, CC-) never a word ("del"); up to
 # three letter groups before the digits (ITA-EMR-2024-118077, URP/2024/1187).
 _CODE = (r"(?P<code>(?-i:(?:[A-Z]{1,5}[-/.]){0,3}(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
@@ -56,7 +58,7 @@ _NOT_DOCUMENT = {"letto", "stanza", "camera", "box", "sala", "piano", "dose", "d
                  "lot", "legge", "art", "articolo", "comma", "tavola", "figura", "fig", "tab",
                  "tabella", "pag", "pagina", "capitolo", "compresse", "cp", "fiale", "cicli",
                  "ciclo", "seduta", "sedute", "giorno", "giorni", "punto", "posto", "figli",
-                 "gravidanze", "parti", "episodi", "accessi", "ricoveri", "dente", "elemento",
+                 "gravidanze", "episodi", "accessi", "ricoveri", "dente", "elemento",
                  "lgs", "dlgs", "dpr", "decreto", "circolare", "regolamento", "direttiva",
                  "norma", "allegato", "modello", "mod", "drg", "icd", "atc", "aic", "ordine"}
 # A code alone: groups joined by - or /, with letters or three digit groups.
@@ -76,7 +78,9 @@ _PREFIXED = re.compile(
 def _enough_digits(code: str) -> bool:
     """Five digits, or four in a code with letters or separators: "richiesta 2021" is a year."""
     digits = sum(c.isdigit() for c in code)
-    return digits >= 5 or digits == 4 and not code.isdigit()
+    return digits >= 5 or digits == 4 and not code.isdigit() or \
+        digits == 3 and any(c.isalpha() for c in code) and (
+            any(c in "-/." for c in code) or len(code) >= 6)  # C-207, a plate FT482ZK
 
 
 class RecordNumberRecognizer(TextRecognizer):
@@ -86,11 +90,18 @@ class RecordNumberRecognizer(TextRecognizer):
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         seen: set[tuple[int, int]] = set()
+        for m in _DONATION.finditer(text):
+            span = m.span()
+            if not any(s < span[1] and span[0] < e for s, e in seen):
+                seen.add(span)
+                yield span[0], span[1], 0.6
         for m in _WITH_CONTEXT.finditer(text):
             code = m.group("code")
             if not _enough_digits(code) or _DATE_LIKE.match(code):
                 continue
             span = _glued_start(text, m.span("code"))
+            if any(s < span[1] and span[0] < e for s, e in seen):
+                continue
             seen.add(span)
             yield span[0], span[1], 0.85
         for m in _AFTER_NUMBER.finditer(text):
@@ -110,11 +121,17 @@ class RecordNumberRecognizer(TextRecognizer):
             if span not in seen:
                 seen.add(span)
                 yield span[0], span[1], 0.6
-        for m in _DONATION.finditer(text):
-            span = m.span()
+        for span in _column_codes(text):
             if not any(s < span[1] and span[0] < e for s, e in seen):
                 seen.add(span)
                 yield span[0], span[1], 0.6
+        for m in _LIST_AFTER.finditer(text):  # "matricole 00412, 00611"
+            for code in re.finditer(r"[A-Z0-9][A-Z0-9/.-]*\d[A-Z0-9/.-]*", m.group("list")):
+                span = (m.start("list") + code.start(), m.start("list") + code.end())
+                if not any(s < span[1] and span[0] < e for s, e in seen) and \
+                        sum(c.isdigit() for c in code.group()) >= 3:
+                    seen.add(span)
+                    yield span[0], span[1], 0.6
         for m in _BARE_CODE.finditer(text):
             span = m.span()
             if any(s < span[1] and span[0] < e for s, e in seen) or not _bare_code(m.group()) or \
@@ -138,6 +155,40 @@ def _glued_start(text: str, span: tuple[int, int]) -> tuple[int, int]:
 
 # A blood unit's donation number (ISBT 128): "IT0405 24 018772".
 _DONATION = re.compile(r"(?<![\w])[A-Z]{1,2}\d{3,4}[ ]\d{2}[ ]\d{6}(?!\w)")
+# A table's record-number columns: "matricola;cognome;...", "id_sms | data_invio | ...".
+_ID_HEADER = re.compile(
+    r"matricola|id|id_\w+|\w+_id|codice(?:_\w+)?|cod\.?|cartella|nosologico|n\.?\s*cartella|"
+    r"campione|n\.?\s*campione|pratica|protocollo|prot\.?|referto|n\.?\s*referto|sdo|"
+    r"verbale|accesso|ricovero|barcode|provetta|n\.?|numero|nr\.?|progressivo|badge")
+_CELL_CODE = re.compile(r"[ \t\"']*(?P<code>[A-Z0-9][A-Z0-9/._-]*)[ \t\"']*")
+
+
+def _column_codes(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the codes in a table's record-number columns, three digits or more."""
+    columns: list[int] = []
+    sep, width, pos = "", 0, 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        cells = table_cells(line)
+        if cells is None:
+            columns = []
+            continue
+        line_sep, spans = cells
+        heads = [_ID_HEADER.fullmatch(line[a:b].strip(" \t\"'").lower()) for a, b in spans]
+        if any(heads) and not any(ch.isdigit() for ch in line):
+            columns, sep, width = [k for k, h in enumerate(heads) if h], line_sep, len(spans)
+            continue
+        if not columns or line_sep != sep or len(spans) != width:
+            continue
+        for k in columns:
+            m = _CELL_CODE.fullmatch(line, *spans[k])
+            if m and sum(c.isdigit() for c in m.group("code")) >= 3 and \
+                    not _DATE_SHAPE.match(m.group("code")):
+                yield start + m.start("code"), start + m.end("code")
+
+
+_LIST_AFTER = re.compile(r"(?i:matricole|codici|campioni|cartelle|pratiche|verbali|referti)\s*:?\s*"
+                         r"(?P<list>[A-Z0-9][A-Z0-9/.-]*\d(?:\s*(?:,|e|ed)\s*[A-Z0-9][A-Z0-9/.-]*\d)+)")
 _UNIT_AFTER = re.compile(r"\s*(?:mg|ml|g|kg|cp|cpr|fl|gtt|ui|u\.i\.|mcg|µg|mmol|euro|€|%|anni|"
                          r"mesi|giorni|volte|ore|min|cm|mm)(?!\w)", re.IGNORECASE)
 _DATE_SHAPE = re.compile(r"^\d{1,4}[-/]\d{1,2}[-/]\d{1,4}$")

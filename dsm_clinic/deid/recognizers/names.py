@@ -32,13 +32,14 @@ from dsm_clinic.deid.recognizers.base import (
     Word,
     left_context,
     sentence_start,
+    table_cells,
     upper_context,
     words,
 )
 
 STRONG, WEAK, UNKNOWN, COMMON = "strong", "weak", "unknown", "common"
 
-_TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr|mr|mrs|ms|"
+_TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr|mrs?\.?|ms\.?|herr|frau|"
           r"dott\.?\s?(?:ssa|sa)?|dottor(?:e|essa)?|dr\.?\s?(?:ssa|sa)?|prof\.?\s?(?:ssa)?|"
           r"professor(?:e|essa)?|inf\.?|i\.\s?p\.|cpsi|ing\.|avv\.|arch\.|rag\.|geom\.|don|"
           r"suor|mons\.|ost\.|tsrm|fkt|o\.?s\.?s\.?|egr\.|gent\.(?:mo|ma)?|chiar\.mo|a\.\s?s\.|"
@@ -54,7 +55,9 @@ _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degen
          r"firmato|firma|f\.to|firmato\s+digitalmente\s+da|visto\s+da|visitat[oa]\s+da|"
          r"a\s+cura\s+d(?:i|el|ella)|compilato\s+da|refertato\s+da|redatto\s+da|"
          r"inviat[oa]\s+da|accompagnat[oa]\s+da(?:lla|l)?|chiamare|contattare|"
-         r"socc\.|soccorritor(?:e|i|ice)|autista|aut\.|barellier[ei]|volontari[oa]|"
+         r"socc\.|soccorritor(?:e|i|ice)|autista|aut\.|barellier[ei]|volontari[oa]|firme|"
+         r"neonat[oa]|bambin[oa]|minore|campanello|wife|husband|son|daughter|mother|father|"
+         r"brother|sister|"
          r"caregiver|badante|tutore|tutrice|amministratore\s+di\s+sostegno|ads|"
          r"figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratell[oi]|sorell[ae]|nipot[ei]|"
          r"genitori|familiari|parenti|"
@@ -106,7 +109,7 @@ _SAINT = re.compile(r"(?:\bsan|\bsanta|\bsanto|\bsant['’]|(?<![\w.])s\.|(?<![\
                     r"\bpapa|\bvia|\bviale|\bpiazza|\bcorso|\bospedale|\bistituto|\bclinica|"
                     r"\bcasa\s+di\s+cura|\bfondazione|\bpoliclinico)\s*$", re.IGNORECASE)
 _MAX_NAME_WORDS = 4
-_SAINT_WORDS = {"san", "santa", "santo", "sant'", "santi", "s"}
+_SAINT_WORDS = {"san", "santa", "santo", "sant'", "santi"}
 # An institution named after someone: Istituto Ortopedico Rizzoli, scuola "Giovanni Pascoli",
 # Ospedale Maggiore "Carlo Alberto Pizzardi", Centro "Don Milani" (a street is an address).
 _INSTITUTION_BEFORE = re.compile(
@@ -138,6 +141,16 @@ _RELATIVE = re.compile(
     r"\s*[:,]?\s*", re.IGNORECASE)
 # An Arabic article joined to a capitalized surname: al-Rashid, el-Sayed, bin-Laden.
 _ARTICLE_NAME = re.compile(r"(?:al|el|ul|ad|as|ash|an|at|az|bin|ben|abu|ibn)-[A-ZÀ-Þ]")
+_CELL_INITIALS = re.compile(r"[ \t\"']*(?P<ini>[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)[ \t\"']*")
+# In a table cell "R.M." signs a row (RM the exam is written without dots).
+_NOT_CELL_INITIALS = {"nb", "ps", "uo", "sc", "ss", "nd", "vs", "ok", "cc", "sn", "pm", "am",
+                      "nn", "aa", "pz", "dx", "sx"}
+_BRACKET_INITIALS = re.compile(r"[ \t]*\((?P<ini>[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)\)")
+# Italy and its regions name no one: "ATS Sardegna", "Regione Piemonte", "AUSL della Romagna".
+_REGIONS = {"italia", "piemonte", "lombardia", "veneto", "liguria", "emilia", "romagna", "toscana",
+            "umbria", "marche", "lazio", "abruzzo", "molise", "campania", "puglia", "basilicata",
+            "calabria", "sicilia", "sardegna", "trentino", "friuli"}
+_ACRONYM_PART = re.compile(r"[A-Z]{2,}-[A-Za-z]")  # HCV-Ab, NT-proBNP, HLA-DR: a test
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
 
 
@@ -153,7 +166,7 @@ _LINK_BEFORE = re.compile(r"(?<![^ \t])(?:DI|DEL|DELLA|DA|IN|di|del|della|da|in)
 _ROMAN_STAGE = re.compile(r"[IVX]{2,5}[A-Ca-c]?|[IVX][A-Ca-c]")
 # Initials closing a message or after a role: "Assistente sanitaria R.T.", "... PCR). M.S."
 _END_INITIALS = re.compile(r"(?P<ini>(?<![\w.])[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?)[ \t]*(?=\n|\Z)")
-_INITIALS_BEFORE = re.compile(r"(?:[.!?)][ \t]+|[-–][ \t]+|\n[ \t]*)\Z")
+_INITIALS_BEFORE = re.compile(r"(?:[.!?)][ \t]+|[-–/,][ \t]+|\n[ \t]*)\Z")
 _CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ]")
 _NICKNAME_AFTER = re.compile(r"[ \t]*\(?[ \t]*[\"“«]([A-ZÀ-Þ][^\W\d_]+(?:[ '’-][A-ZÀ-Þ][^\W\d_]+)?)[\"”»]")
 
@@ -167,26 +180,6 @@ _HEADER_NAME = re.compile(
 _CELL_NAME = re.compile(
     r"(?:[A-ZÀ-Þ][\w'’.-]*|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-Þ][\w'’.-]*|[A-Z]\.|(?:de|di|da|del|van|von|der|"
     r"dos|el|al|ben|bin)))" r"{0,3}")
-_SEPARATORS = ("|", "\t", ";")
-
-
-def _cells(line: str) -> tuple[str, list[tuple[int, int]]] | None:
-    """(separator, cell spans) for a table row: cells split by |, tab or ; (3 or more)."""
-    for sep in _SEPARATORS:
-        if line.count(sep) >= 2:
-            spans, pos = [], 0
-            for part in line.split(sep):
-                spans.append((pos, pos + len(part)))
-                pos += len(part) + 1
-            if sep == "|":  # "| a | b |": the empty edges are no cells
-                if not line[spans[0][0]:spans[0][1]].strip():
-                    spans = spans[1:]
-                if spans and not line[spans[-1][0]:spans[-1][1]].strip():
-                    spans = spans[:-1]
-            return sep, spans
-    return None
-
-
 class _Tok:
     __slots__ = ("start", "end", "text", "kind", "first", "surname", "initial", "particle",
                  "clinical")
@@ -216,7 +209,8 @@ class NameRecognizer(TextRecognizer):
             if key in self.gaz.vocabulary:
                 return tok
         if text[w.end:w.end + 1].isdigit() or text[w.start - 1:w.start].isdigit() or \
-                _ROMAN_STAGE.fullmatch(word):
+                _ROMAN_STAGE.fullmatch(word) or \
+                _ACRONYM_PART.match(word) and not word.isupper():
             tok.clinical = True  # FiO2, 8a, IIIB: a measure or a stage, not a name
             return tok
         if len(word) == 1:
@@ -235,7 +229,7 @@ class NameRecognizer(TextRecognizer):
             tok.particle = True
             return tok
         if is_always_allowed(word) or key in self.gaz.clinical or key in _FUNCTION_WORDS or \
-                key in self.gaz.countries:  # "trattato in Romania"
+                key in self.gaz.countries or key in _REGIONS:  # "trattato in Romania"
             tok.clinical = True
             return tok
         main = key
@@ -415,6 +409,7 @@ class NameRecognizer(TextRecognizer):
         found.extend(self._nicknames(found, text))
         found.extend(self._initials(text))
         found.extend(self._table_names(text, found))
+        found.extend(self._initial_cells(text, found))
         found.extend(self._propagate(found, toks, text))
         yield from found
 
@@ -539,7 +534,7 @@ class NameRecognizer(TextRecognizer):
         pos = 0
         for line in text.split("\n"):
             start, pos = pos, pos + len(line) + 1
-            cells = _cells(line)
+            cells = table_cells(line)
             if cells is None:
                 columns = []
                 continue
@@ -570,6 +565,26 @@ class NameRecognizer(TextRecognizer):
                 s_, e_ = start + a + lead, start + a + lead + len(cell_text)
                 if not any(x < e_ and s_ < y for x, y in covered):
                     extra.append((s_, e_, 0.6))
+        return extra
+
+    @staticmethod
+    def _initial_cells(text: str, found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        """Initials that fill a table cell ("| R.M. |", a signature column) or stand in
+        brackets after a name ("Luca Borsetti (L.B.)")."""
+        extra = []
+        pos = 0
+        for line in text.split("\n"):
+            start, pos = pos, pos + len(line) + 1
+            cells = table_cells(line)
+            for a, b in cells[1] if cells else ():
+                m = _CELL_INITIALS.fullmatch(line, a, b)
+                if m and m.group("ini").replace(".", "").replace(" ", "").lower() not in \
+                        _NOT_CELL_INITIALS:
+                    extra.append((start + m.start("ini"), start + m.end("ini"), 0.6))
+        for _, end, score in found:
+            m = _BRACKET_INITIALS.match(text, end)
+            if m and score >= 0.6:
+                extra.append((m.start("ini"), m.end("ini"), 0.6))
         return extra
 
     def _married_names(self, found: list[tuple[int, int, float]],
@@ -603,7 +618,9 @@ class NameRecognizer(TextRecognizer):
             return []  # "(Sri Lanka)"
         start, end = run[0].start, run[-1].end
         if _SAINT.search(text, max(0, start - 30), start) or \
-                not trigger and run[0].initial and run[0].text == "S" or \
+                not trigger and run[0].initial and run[0].text == "S" and not (
+                    len(names) == 1 and names[0].surname and
+                    norm(names[0].text) not in self.gaz.frequent_first_names) or \
                 norm(run[0].text) in _INSTITUTION_WORDS and not (
                     trigger and len(names) >= 2 and any(t.first for t in names[1:])) or \
                 not trigger and norm(run[0].text) in _SAINT_WORDS:  # S. Orsola, Villa Serena
@@ -638,8 +655,9 @@ class NameRecognizer(TextRecognizer):
             run, end = keep, keep[-1].end
         if trigger:
             return [(start, end, 0.9 if trigger == "title" else 0.85)]
-        if after and (strong or weak or unknown) and not common:
-            return [(start, end, 0.8)]
+        if after and (strong or weak or unknown) and (
+                not common or common == 1 and strong + unknown >= 2):
+            return [(start, end, 0.8)]  # "Ahmad Zia Sultani, 17 anni"
         informative = not caps and not sentence_start(text, start)
         # a line holding nothing but these words: a signature or a heading with a name
         alone = self._alone_on_line(text, start, end)

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 
 from dsm_clinic.deid.recognizers.base import TextRecognizer, left_context
 
-# One separator between digit groups; not a tab (table columns) and not " / ", which more
-# often stands between two numbers ("0862.41.77.05 / 349 00 61 223"; see _SPACED_SLASH).
-_SEP = r"(?:[ ]?[.-][ ]?|/| )"
-_SPACED_SLASH = re.compile(r"(?<![\w/.,+-])[03]\d{1,3} ?/ ?\d(?:[ .]?\d){4,8}(?![\w]|[.,/-]\d)")
+# One separator between digit groups; not a tab (table columns) and not " / " or " - ", which
+# more often stand between two numbers ("0862.41.77.05 / 349 00 61 223"; see _SPACED_SLASH).
+_SEP = r"(?:[ ]?\.[ ]?|-[ ]?|[ ]-(?! )|/| )"
+_SPACED_SLASH = re.compile(r"(?<![\w/.,+-])[03]\d{1,3} ?[/-] ?\d(?:[ .]?\d){4,8}(?![\w]|[.,/-]\d)")
 # A phone word with its dot right before the digits: "cell.3284471902", "tel.051234567".
 _GLUED = r"(?<=(?i:tel)\.)|(?<=(?i:cell)\.)|(?<=(?i:cel)\.)|(?<=(?i:fax)\.)|(?<=(?i:mob)\.)"
 _CANDIDATE = re.compile(

@@ -43,14 +43,15 @@ _HEADS = {"comune", "provincia", "città", "citta", "ospedale", "p.o.", "po", "o
           "consultorio", "soccorso", "118", "municipio", "sindaco", "carabinieri", "polizia",
           "università", "universita", "ateneo", "aorn", "tangenziale",
           "stazione", "aeroporto", "porto", "penitenziari",
-          "penitenziario", "circondariale", "istituti", "istituto", "carceri"}
+          "penitenziario", "circondariale", "istituti", "istituto", "carceri", "ast", "urp",
+          "frontiera", "turistica", "guardia"}
 # Hospitals and institutions: a saint's name after them names the building, not a place.
 _INSTITUTION_HEADS = {"ospedale", "policlinico", "clinica", "istituto", "presidio", "casa",
                       "cura", "hospice", "fondazione", "irccs", "rsa", "p.o.", "po"}
 _SAINT_WORD = re.compile(r"(?:san|santa|santo|sant['’]|s\.|ss\.|santi|madonna|beata|beato)\b",
                          re.IGNORECASE)
 _HEADING_DASHES = re.compile(r"[ \t][-–][ \t]*\Z")
-_HEADING_DASH_AFTER = re.compile(r"[ \t]*(?:[-–][ \t]|,|\n|\Z)")
+_HEADING_DASH_AFTER = re.compile(r"[ \t]*(?:[-–][ \t]|,|\n|\Z|\.(?:[ \t]|\n|\Z))")
 _PREPOSITIONS = {"a", "in", "da", "di", "ad", "presso", "per", "verso", "dal", "del", "nel",
                  "fra", "tra", "su", "sul"}
 _LINKERS = {"di", "del", "della", "dei", "delle", "sul", "sulla", "in", "d'", "de", "san",
@@ -64,8 +65,12 @@ _LIVES_BEFORE = re.compile(r"\b(?:abita|abitano|vive|vivono|risiede|lavora|lavor
                            r"domiciliat[oa]|residente)\b[^\n.;]{0,30}\Z", re.IGNORECASE)
 _DEPARTMENT_SUFFIX = re.compile(r"(?:logia|iatria|terapia|medicina|chirurgia|ostetricia)\b", re.IGNORECASE)
 _CIVIC_BEFORE = re.compile(
-    r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada|p\.zza|c\.so|v\.le))\b[^\n,;]{2,40}?"
-    r"\s\d{1,4}(?:/?[A-Za-z])?[ \t]*,[ \t]*(?:\d{5}[ \t]+)?\Z")
+    r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada|p\.zza|c\.so|v\.le|loc\.|località|"
+    r"contrada|c\.da|frazione|fraz\.)\s)[^\n,;]{2,40}?"
+    r"\s(?:\d{1,4}(?:/?[A-Za-z])?|(?i:snc))[ \t]*,[ \t]*(?:\d{5}[ \t]+)?\Z")
+# A comune before its street in brackets: "Riccia (corso Carlo Gesualdo 12)".
+_STREET_AFTER = re.compile(r"[ \t]*\((?i:via|viale|piazza|corso|largo|vicolo|strada|loc\.|località|"
+                           r"contrada|p\.zza|c\.so)\b")
 _HEADING_COMMA = re.compile(r",[ \t]*\Z")
 _INSTITUTION_LINE = re.compile(
     r"(?i:\b(?:ospedale|policlinico|presidio|istituto|clinica|azienda|asl|ausl|asst|aou|aorn|"
@@ -123,8 +128,8 @@ class PlaceRecognizer(TextRecognizer):
         near = [w for w in left if w not in {"(", ","}]
         if _CAP_BEFORE.search(text, max(0, start - 12), start):
             return "home"  # after a CAP
-        if _CIVIC_BEFORE.search(text, max(0, start - 60), start):
-            return "home"  # after a street and its civic number
+        if _CIVIC_BEFORE.search(text, max(0, start - 60), start) or _STREET_AFTER.match(text, end):
+            return "home"  # after a street and its civic number, or before it
         if _HEADING_COMMA.search(text, max(0, start - 3), start) and \
                 _HEADING_DASH_AFTER.match(text, end) and \
                 _INSTITUTION_LINE.search(text, text.rfind("\n", 0, start) + 1, start):
@@ -164,6 +169,13 @@ class PlaceRecognizer(TextRecognizer):
         if _HEADING_DASHES.search(text, max(0, start - 3), start) and \
                 _HEADING_DASH_AFTER.match(text, end):
             return True
+        if upper_context(text, start, end) and text[start:end].isupper():
+            # an all-caps note: a comune that is no Italian word, after a preposition or a
+            # direction ("DA CASERTA", "DIREZ. PACHINO", "BIVIO PER MARZAMEMI")
+            left = left_context(text, start, n=1)
+            return bool(left) and left[-1] in {"a", "da", "di", "in", "per", "verso", "direz.",
+                                               "dir.", "direzione"} and \
+                not self.gaz.is_word(text[start:end])
         if upper_context(text, start, end) or sentence_start(text, start):
             return False
         left = left_context(text, start, n=1)
@@ -187,7 +199,8 @@ class PlaceRecognizer(TextRecognizer):
                 sentence_start(text, w.start):
             return False
         left = left_context(text, w.start, n=1)
-        return bool(left) and left[-1] in {"a", "in", "da", "di", "presso", "ad", "verso"}
+        return bool(left) and left[-1] in {"a", "in", "da", "di", "presso", "ad", "verso", "to",
+                                           "from", "nach", "aus", "via"}
 
     def _match_comune(self, ws: list[Word], i: int, text: str) -> int:
         """Number of words from i that spell a comune, or 0."""
