@@ -159,13 +159,17 @@ class ItalianDateRecognizer(TextRecognizer):
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         taken: list[tuple[int, int]] = []
+        laws: list[tuple[int, int]] = []
         for pattern, score in _PATTERNS:
             for m in pattern.finditer(text):
                 s, e = m.span()
                 if any(s < te and ts < e for ts, te in taken):
                     continue  # a longer form already holds this text
                 if _LAW_BEFORE.search(text, max(0, s - 10), s):
-                    continue  # "L.R. 11/1985", "DPCM 12 gennaio 2017": a law, not a date
+                    laws.append((s, e))  # "L.R. 11/1985", "DPCM 12 gennaio 2017": a law
+                    continue
+                if any(s < le and ls < e for ls, le in laws):
+                    continue
                 taken.append((s, e))
                 yield s, e, score
         for m in _DAY_AFTER_WORD.finditer(text):

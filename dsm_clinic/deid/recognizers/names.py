@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dsm_clinic.deid.eponyms import is_always_allowed
 from dsm_clinic.deid.gazetteers import Gazetteers, norm
 from dsm_clinic.deid.recognizers.base import (
+    WORD_RE,
     TextRecognizer,
     Word,
     left_context,
@@ -388,11 +389,17 @@ class NameRecognizer(TextRecognizer):
                 word.isupper() and len(word) <= 6 and text[k - 1:k] == "." or
                 linked and word.islower() and len(word) >= 4 and not _CAPS_WORD.match(text, start)
                 or  # "infermiere di sala Romagnoli", not "Medico di categoria ANMIC"
-                norm(word) in self.gaz.clinical) and not _TRIGGER_WORD.fullmatch(word):
+                norm(word) in self.gaz.clinical and not self._word_at(text, start)) and \
+                not _TRIGGER_WORD.fullmatch(word):
             m = _TRIGGER.search(text, max(0, k - 48), k)
             if m is not None:
                 return "title" if m.group("title") else "role"
         return None
+
+    def _word_at(self, text: str, start: int) -> bool:
+        """Whether the word at `start` is an Italian word ("Chirurgia Generale": a ward)."""
+        m = WORD_RE.match(text, start)
+        return m is not None and self.gaz.is_word(m.group())
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         toks = [self._classify(w, text) for w in words(text)]

@@ -1,0 +1,262 @@
+"""The recognizers on the forms notes take beyond prose: tables and CSV exports, message logs,
+dictation, letters in English or German, record numbers of any shape. Each rule has its
+positive cases and the clinical look-alikes it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from dsm_clinic.deid.gazetteers import load_gazetteers
+from dsm_clinic.deid.recognizers.addresses import AddressRecognizer
+from dsm_clinic.deid.recognizers.dates import ItalianDateRecognizer
+from dsm_clinic.deid.recognizers.ids import RecordNumberRecognizer
+from dsm_clinic.deid.recognizers.names import NameRecognizer
+from dsm_clinic.deid.recognizers.phones import ItalianPhoneRecognizer
+from dsm_clinic.deid.recognizers.places import PlaceRecognizer
+from tests.test_deid_recognizers import found
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteers()
+
+
+@pytest.mark.parametrize("text,dates", [
+    ("1.II.2024 - peso pre 71,8 kg", ["1.II.2024"]),
+    ("Data 2/III/2024 ore 23.40", ["2/III/2024"]),
+    ("Data: 22 III 2024 ore 11", ["22 III 2024"]),
+    ("| Esavalente | 2.V.2020 | Hexyon |", ["2.V.2020"]),
+    ("| Depakin | 1 cp x 2 | 11/3 ore 20 |", ["11/3"]),
+    ("12/6 07:58 - Luisa: febbre", ["12/6"]),
+    ("| lun 4/3 | 07.30 | OSS |", ["4/3"]),
+    ("Lisio\n3.4 - presa in carico", ["3.4"]),
+    ("semolino.\nmarti 6/2\nVenuto", ["6/2"]),
+    ("evacuativa il 5 u.s. (3 l)", ["5"]),
+    ("esami del 4 u.s.: TSH", ["4"]),
+    ("dal 3 all'11 febbraio 2024", ["11 febbraio 2024", "3"]),
+    ("notte tra il 27 e il 28/01", ["27", "28/01"]),
+    ("il 3, 5 e 7 marzo", ["3", "5", "7 marzo"]),
+    ("sì, lunedì 29 il laboratorio riapre", ["29"]),
+    ("estrazione programmata il 28. Paracetamolo", ["28"]),
+    ("Prossimo appuntamento: 24/5 per Bexsero", ["24/5"]),
+    ("alle 08.00 dell'11/08", ["11/08"]),
+    ("nato il quattro settembre millenovecentonovantadue", ["quattro settembre millenovecentonovantadue"]),
+    ("il giorno 2 di Agosto u.s.", ["2 di Agosto"]),
+    ("poi 12 ott. e 5 genn. 2024", ["12 ott.", "5 genn. 2024"]),
+    ("| 7 feb | 2,9 | 30 mg |", ["7 feb"]),
+    ("Data di nascita: 19350402   Comune", ["19350402"]),
+    ("Brixen, am 15. März 2024", ["15. März 2024"]),
+    ("Data: Tue, 13 Aug 2024 10:21", ["13 Aug 2024"]),
+    ("admitted since 8 August.", ["8 August"]),
+    ("a 8 settimane (3/12)", ["3/12"]),
+])
+def test_dates_of_tables_logs_dictation_and_letters(text, dates):
+    assert found(ItalianDateRecognizer(), text) == sorted(dates)
+
+
+@pytest.mark.parametrize("text", [
+    "3.6 e 3.7 mancanti; odontalgia al 3.7",   # teeth (FDI numbering)
+    "ciclo 4 del 6.",                          # a count
+    "aumentato al 6, poi ridotto",             # a dose
+    "VAS 7 il 3.",                             # a score
+    "dal 1 al 6 cp",
+    "| 12.3 | 1/2 cp | PA 120/80 |",            # lab values, fractions, pressures in a table
+    "\nHb 12.3 - stabile\nFC 8.5 - ok",
+    "forza (4/5) agli arti",
+    "pN1a (1/24) M0",
+    "oggi 40+3 sett.; OGTT a 26 sett.",        # gestational weeks
+    "L.R. 11/1985 e DPCM 12 gennaio 2017",     # laws
+])
+def test_counts_scores_teeth_weeks_and_laws_are_not_dates(text):
+    assert found(ItalianDateRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,code", [
+    ("SCHEDA DI SOCCORSO N. 2024-0312-0087", "2024-0312-0087"),
+    ("istologico (n. IST-24-011562): melanoma", "IST-24-011562"),
+    ("Cartella odontoiatrica n. 2311 - sig.", "2311"),
+    ("Cartella clinica n. 24.018.552", "24.018.552"),
+    ("Codice anagrafe vaccinale: AV-0012937745", "AV-0012937745"),
+    ("Domanda telematica n. 5678.1002.2024.0034511", "5678.1002.2024.0034511"),
+    ("campione SERD-FE-23-1198.", "SERD-FE-23-1198"),
+    ("Accession n.: RAD.24.0031587", "RAD.24.0031587"),
+    ("Pratica INAIL: 2024/812.3456.78", "2024/812.3456.78"),
+    ("n. protocollo INPS 31457209)", "31457209"),
+    ("verbale PS-TS-24-000412).", "PS-TS-24-000412"),
+    ("cartella NEF-PN-2023-388", "NEF-PN-2023-388"),
+    ("avviso PagoPA n. 3012 0000 0041 8822 7 oppure", "3012 0000 0041 8822 7"),
+    ("unità IT0405 24 018772 - A pos", "IT0405 24 018772"),
+    ("(TARGA FT482ZK), CASCO", "FT482ZK"),
+    ("Montalti (matr. C-207) e Severi", "C-207"),
+    ("secondo campione (24051100735) non", "24051100735"),
+    ("Pratica n. ONC-CN-2019-00871", "ONC-CN-2019-00871"),
+    ("riferimento MI-HIV-04471 del centro", "MI-HIV-04471"),
+])
+def test_record_numbers_of_any_shape(text, code):
+    assert found(RecordNumberRecognizer(), text) == [code]
+
+
+def test_record_number_columns_and_lists():
+    rec = RecordNumberRecognizer()
+    table = "matricola;cognome;nome\n00412;BALBI;Fabio\n00587;KAUR;Sukhdeep\n"
+    assert found(rec, table) == ["00412", "00587"]
+    assert found(rec, "id_sms | data_invio | testo\n558120931 | 2024-10-07 08:00 | ok\n") == \
+        ["558120931"]
+    assert found(rec, "segnalate (matricole 00412, 00611).") == ["00412", "00611"]
+    # a column of doses or a count column is no record number
+    assert found(rec, "farmaco | dose | n\nFurosemide | 25 mg | 2\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "SARS-CoV-2, COVID-19, CA 15-3, HLA-B27, CHA2DS2-VASc, BI-RADS 2",
+    "PA 162/88, PA 130/80-85/60, QTc 440 ms",
+    "L. 219/2017, D.Lgs. n. 81/2008, L. 180/1978",
+    "lotto AB-2024-119, lotto n. AB-2024-1193",
+    "ATC N05AH03, ICD-10 F20.0, J18.9, ICD-9 250.00, DRG 127",
+    "letto n. 12, ne ha fatte n. 3, il n. 2 cp",
+    "12/03/2024, 2024-03-05",
+])
+def test_clinical_codes_laws_lots_and_pressures_are_not_record_numbers(text):
+    assert found(RecordNumberRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,phones", [
+    ("papà +880 1711-223344 / 320 887 6655\n", ["+880 1711-223344", "320 887 6655"]),
+    ("moglie: 0862.41.77.05 / 349 00 61 223.", ["0862.41.77.05", "349 00 61 223"]),
+    ("Recapito: 0782 62 41 90 - 349 2277 580", ["0782 62 41 90", "349 2277 580"]),
+    ("cell. 333 / 1234567", ["333 / 1234567"]),
+    ("Contatti: 0172 / 41.22.90 - mail", ["0172 / 41.22.90"]),
+    ("fratello tre quattro sette sei sei nove uno due zero zero punto",
+     ["tre quattro sette sei sei nove uno due zero zero"]),
+    ("recapito trecentoquaranta, sette sette uno, ventidue, ottantaquattro punto",
+     ["trecentoquaranta, sette sette uno, ventidue, ottantaquattro"]),
+])
+def test_phones_side_by_side_and_dictated(text, phones):
+    assert found(ItalianPhoneRecognizer(), text) == sorted(phones)
+
+
+@pytest.mark.parametrize("text", [
+    "Parametri\t08\t14\t20\t02\nPA\t128/70",    # hours of a table
+    "sono venuti in tre, poi due e cinque volte",
+])
+def test_table_hours_and_counted_words_are_not_phones(text):
+    assert found(ItalianPhoneRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,addresses", [
+    ("sede di via Luzzatti 8\nColloquio", ["via Luzzatti 8"]),
+    ("in via Duca degli Abruzzi 42, 73048; T.S.", ["73048", "via Duca degli Abruzzi 42"]),
+    ("abita in via dei Mille al civico 4.", ["via dei Mille al civico 4"]),
+    ("si strada della madonnina 22, citofono", ["strada della madonnina 22"]),
+    ("residente in via milano centoventi punto", ["via milano centoventi"]),
+    ("piazza della Repubblica 3 sc. B int. 7\n", ["piazza della Repubblica 3 sc. B int. 7"]),
+    ("strada Migliara 53 n. 17, ", ["strada Migliara 53 n. 17"]),
+    ("S.P. 175 al km 4,2", ["S.P. 175 al km 4,2"]),
+    ("LUOGO EVENTO: SS 115 KM 378+200 DIREZ.", ["SS 115 KM 378+200"]),
+    ("calle del Forno, Cannaregio 3412, 30121", ["30121", "calle del Forno, Cannaregio 3412"]),
+    ("wohnhaft in Runggadgasse 14, Brixen", ["Runggadgasse 14"]),
+])
+def test_addresses_in_prose_lower_case_roads_and_venice(gaz, text, addresses):
+    assert found(AddressRecognizer(gaz), text) == sorted(addresses)
+
+
+@pytest.mark.parametrize("text", [
+    "FA in corso di ipertiroidismo nel 2015, risolto",
+    "per via orale 3 volte; via endovenosa 500 mg",
+    "ABITAZIONE, 3° PIANO SENZA ASCENSORE",
+    "VISITA ORTODONTICA E PIANO DI TRATTAMENTO",
+    "incidente sulla SS 17 all'altezza del bivio",
+])
+def test_address_look_alikes(gaz, text):
+    assert found(AddressRecognizer(gaz), text) == []
+
+
+@pytest.mark.parametrize("text,places", [
+    ("Emanuele II 118, fraz. Pollenzo\n", ["Pollenzo"]),
+    ("nella frazione di Excenex, comune di Aosta.", ["Aosta", "Excenex"]),
+    ("VIA CARLO ALBERTO 12, MONZA - ABITAZIONE", ["MONZA"]),
+    ("Ospedale Pediatrico Giovanni XXIII, Bari\nRahima", ["Bari"]),
+    ("quando stava a Lima.\nPosso", ["Lima"]),
+    ("(nata a Benin City), che", ["Benin City"]),
+    ("ASL 1 Avezzano-Sulmona-L'Aquila - P.O.", ["Avezzano", "L'Aquila", "Sulmona"]),
+    ("presso altro centro (Avellino).", ["Avellino"]),
+    ("Comune di decesso: PENNE      Provincia: PE", ["PENNE"]),
+    ("e domani vado a Capodistria a prendere", ["Capodistria"]),
+    ("Centro di Salute Mentale di Barcola (24 ore)", ["Barcola"]),
+    ("dal Sudan (El Fasher), STP", ["El Fasher"]),
+    ("Istituti Penitenziari di Roma Rebibbia - Nuovo", ["Roma Rebibbia"]),
+    ("lavora in una confezione al Macrolotto; i nonni", ["Macrolotto"]),
+    ("78 aa, Riccia (corso Carlo Gesualdo 4)", ["Riccia"]),
+    ("accompany him to Kraków.", ["Kraków"]),
+    ("nato in pakistan a sialkot il quattro settembre virgola residente a brescia in via "
+     "milano punto lavora presso una ditta di lumezzane punto il padre deceduto a gujranwala "
+     "punto diabete mellito tipo due in terapia con metformina mille milligrammi due volte al "
+     "giorno", ["brescia", "gujranwala", "lumezzane", "sialkot"]),
+])
+def test_places_by_context(gaz, text, places):
+    assert found(PlaceRecognizer(gaz), text) == sorted(places)
+
+
+@pytest.mark.parametrize("text", [
+    "positivo a SARS-CoV-2; passato a Keppra 500 mg",
+    "asma da sforzo in Flixotide spray; ricoverato in Oncoematologia",
+    "ASST Lariana - Centro per i Disturbi Cognitivi",
+    "alla luce di Wood; Servizio di Immunoematologia e Medicina",
+    "tornata in Ucraina; mandato in Pronto Soccorso",
+])
+def test_place_look_alikes(gaz, text):
+    assert found(PlaceRecognizer(gaz), text) == []
+
+
+@pytest.mark.parametrize("text,names", [
+    ("ALL'INF. DI TRIAGE SALA.\nEQUIPAGGIO: SOCC. CASATI, AUT. BRAMBILLA M.",
+     ["BRAMBILLA M.", "CASATI", "SALA"]),
+    ("SCENSORE\nPZ: VILLA CARLA  F  ETÀ 81", ["VILLA CARLA"]),
+    ("2024 - Assistente sanitaria R.T.\n", ["R.T."]),
+    ("e PCR). CF QSPRMN70A30Z611I. M.S.\n", ["M.S."]),
+    ("Firme: A.L. / C.R.\n", ["A.L.", "C.R."]),
+    ("1. Paziente: iniziali G.M., età 67", ["G.M."]),
+    ("L'ostetrica compilatrice: M.C. Iacono     Data", ["M.C. Iacono"]),
+    ("Mazzarini; infermiere di sala Romagnoli.\n", ["Romagnoli"]),
+    ("Utente: Filippo Sorč (\"Pippo\"), 46 anni", ["Filippo Sorč", "Pippo"]),
+    ("dr.ssa Anouk van der Berg; marito Yusuf al-Rashid", ["Anouk van der Berg", "Yusuf al-Rashid"]),
+    ("His wife, Mrs. Małgorzata Wiśniewska, is with him", ["Małgorzata Wiśniewska"]),
+    ("R1 G. Fanfani, R2 S. Bindi); densità", ["G. Fanfani", "S. Bindi"]),
+    ("Infermiere: Luca Borsetti (L.B.)\n", ["L.B.", "Luca Borsetti"]),
+    ("Coordinatrice: Tatjana Kralj.\n\n18/04 22:13 Pippo: tatjana scusa",
+     ["Pippo", "Tatjana Kralj", "tatjana"]),
+])
+def test_names_in_crews_signatures_initials_and_chats(gaz, text, names):
+    assert sorted(set(found(NameRecognizer(gaz), text))) == sorted(names)
+
+
+def test_name_columns_of_a_table_and_a_csv_export(gaz):
+    rec = NameRecognizer(gaz)
+    csv = ('"campione";"cognome";"nome";"esito"\n'
+           '"MB24-0051287";"ZULIANI";"ERMES";"E. coli"\n'
+           '"MB24-0051402";"DI BERT";"NADIA";"negativo"\n')
+    assert found(rec, csv) == ["DI BERT", "ERMES", "NADIA", "ZULIANI"]
+    diary = ("| data | ora | operatore | nota |\n|---|---|---|---|\n"
+             "| lun 4/3 | 07.30 | OSS Fabiola | igiene a letto |\n"
+             "| 5/3 | 03.20 | inf. T.B. | agitata |\n"
+             "| 6/3 | 08.00 | R.M. | ok |\n")
+    assert sorted(set(found(rec, diary))) == ["Fabiola", "R.M.", "T.B."]
+    # a table without a name column gives nothing; nor do clinical words in a name column
+    assert found(rec, "| farmaco | dose |\n| Furosemide | 25 mg |\n") == []
+    assert found(rec, "| operatore | nota |\n| Medicina Interna | ok |\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "PEEP 10, FiO2 0,5, P/F 180; Stadio AJCC 8a ed. IIIB",
+    "Mirko inf.: ciao Luisa, ciao",                   # only Luisa
+    "Reparto richiedente: Chirurgia Generale 2",
+    "A.O.R.N. Antonio Cardarelli - U.O.C. Medicina",
+    "della scuola dell'infanzia \"Gianni Rodari\".",
+    "cesareo nel 2023 al San Giovanni Addolorata). Allatta",
+    "nato nello Sri Lanka; ATS Sardegna; Regione Piemonte",
+    "Note del medico: HCV-Ab positivo, NT-proBNP 300",
+    "Disturbi Cognitivi e Demenze (CDCD) - Presidio",
+    "Medico di categoria ANMIC: visita",
+])
+def test_name_look_alikes_of_the_new_rules(gaz, text):
+    assert [n for n in found(NameRecognizer(gaz), text) if n != "Luisa"] == []

@@ -1,0 +1,108 @@
+"""The analyzer on the third, fourth and fifth held-out sets of hand-written notes
+(tests/data/deid_holdout3/4/5.md), each written by someone who saw neither the analyzer's
+code nor the set before it, and kept from the analyzer's tuner until the rules of a round
+were final.
+
+Each set was measured once, unseen, when it entered the repository; the third and fourth
+then became the development sets of the next round. The floors below keep what each round
+gained; the issue's target (token recall >= 0.99) is a strict xfail on the set that is
+still unseen, so it turns red the day it is met.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dsm_clinic.data.codes import is_valid_cf, is_valid_luhn
+from dsm_clinic.deid.analyzer import build_analyzer
+from dsm_clinic.deid.entities import PHI_TYPES
+from dsm_clinic.deid.eponyms import ALWAYS
+from dsm_clinic.deid.evaluate import evaluate_analyzer, parse_markup_notes
+from tests.gold_notes import DATA, load_gold, masked, outside_gold, predicted_spans
+
+# name: (notes, unseen recall, unseen precision, recall floor, precision floor)
+# Unseen figures: measured with the rules of the round before the set entered the repository.
+SETS = {
+    # unseen with round 1 (developed on deid_holdout2); development set of round 2
+    "deid_holdout3": (41, 0.9285, 0.9610, 0.99, 0.98),
+    # unseen with round 2; development set of round 3
+    "deid_holdout4": (49, 0.9359, 0.9622, 0.98, 0.97),
+    # unseen with round 3: nobody has looked at its misses
+    "deid_holdout5": (49, 0.9375, 0.9543, 0.93, 0.95),
+}
+UNSEEN = "deid_holdout5"
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return build_analyzer()
+
+
+@pytest.fixture(scope="module", params=sorted(SETS))
+def held_out(request, analyzer):
+    name = request.param
+    records = load_gold(name)
+    return name, records, evaluate_analyzer(records, analyzer)
+
+
+def _values(records: list[dict], kind: str) -> list[str]:
+    return [r["text"][s["start"]:s["end"]] for r in records for s in r["phi"] if s["type"] == kind]
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_jsonl_matches_its_markup_source(name):
+    records = load_gold(name)
+    assert parse_markup_notes((DATA / f"{name}.md").read_text()) == records
+    assert len(records) == SETS[name][0]
+    assert {s["type"] for r in records for s in r["phi"]} == set(PHI_TYPES)
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_gold_codes_carry_valid_check_characters_but_the_deliberate_typos(name):
+    records = load_gold(name)
+    bad = [v for v in _values(records, "CODICE_FISCALE") if not is_valid_cf(re.sub(r"\W", "", v))]
+    assert len(bad) <= 2, bad  # each writer mistyped at most two on purpose
+    for value in _values(records, "TESSERA_SANITARIA"):
+        digits = re.sub(r"\D", "", value)
+        assert not digits.startswith("80380") or is_valid_luhn(digits), value
+    for value in _values(records, "IBAN"):
+        compact = re.sub(r"\s", "", value).upper()
+        number = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
+        assert int(number) % 97 == 1, value
+
+
+def test_token_recall_and_precision_stay_above_the_floors(held_out):
+    name, records, report = held_out
+    notes, _, _, recall_floor, precision_floor = SETS[name]
+    assert report.notes == notes
+    assert report.token["ALL"].recall >= recall_floor, name
+    assert report.token["ALL"].precision >= precision_floor, name
+    # the issue's precision target holds on every set, unseen ones included
+    assert report.token["ALL"].precision >= 0.90
+
+
+def test_structured_identifiers_are_all_found(held_out):
+    name, _, report = held_out
+    for kind in ("EMAIL", "CODICE_FISCALE", "TESSERA_SANITARIA", "IBAN"):
+        assert report.token[kind].recall == 1.0, (name, kind)
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_allow_listed_eponyms_in_the_notes_survive(name, analyzer):
+    records = load_gold(name)
+    predicted = predicted_spans(analyzer, records)
+    present = [w for w in ALWAYS if outside_gold(records, w)]
+    assert present, name
+    for word in present:
+        for place in outside_gold(records, word):
+            assert not masked(predicted, place), (records[place[0]]["id"], word)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="issue target not met on unseen hand-written notes: token recall "
+                   "0.9375 measured on deid_holdout5")
+def test_unseen_set_meets_the_issue_target(analyzer):
+    report = evaluate_analyzer(load_gold(UNSEEN), analyzer)
+    assert report.token["ALL"].recall >= 0.99
