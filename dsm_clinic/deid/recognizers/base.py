@@ -102,6 +102,31 @@ def table_cells(line: str) -> tuple[str, list[tuple[int, int]]] | None:
     return None
 
 
+def column_cells(text: str, header: re.Pattern) -> Iterable[tuple[int, str, tuple[int, int]]]:
+    """(line start, line, cell span) of each cell under a header cell matching `header`: a
+    header row (no digits) names the columns, and the rows after it with the same separator
+    and as many cells fill them ("matricola;cognome;nome", "| data | ora | operatore |")."""
+    columns: list[int] = []
+    sep, width, pos = "", 0, 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        cells = table_cells(line)
+        if cells is None:
+            columns = []
+            continue
+        line_sep, spans = cells
+        heads = [header.fullmatch(line[a:b].strip(" \t\"'").lower()) for a, b in spans]
+        if any(heads) and not any(ch.isdigit() for ch in line):
+            columns, sep, width = [k for k, h in enumerate(heads) if h], line_sep, len(spans)
+            continue
+        if not columns or line_sep != sep or len(spans) != width:
+            if line_sep != sep or abs(len(spans) - width) > 1:
+                columns = []  # another table; a row with one cell more or less is a typo
+            continue
+        for k in columns:
+            yield start, line, spans[k]
+
+
 class TextRecognizer(EntityRecognizer):
     """A Presidio recognizer for one entity type whose `find` yields (start, end, score).
 

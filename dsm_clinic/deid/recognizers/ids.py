@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dsm_clinic.deid.recognizers.base import TextRecognizer, table_cells
+from dsm_clinic.deid.recognizers.base import TextRecognizer, column_cells
 
 _KEYWORDS = (
     r"cartella(?:\s+clinica)?|cart\.(?:\s*clin\.)?|c\.c\.|n\.?\s*cartella|"
@@ -165,26 +165,11 @@ _CELL_CODE = re.compile(r"[ \t\"']*(?P<code>[A-Z0-9][A-Z0-9/._-]*)[ \t\"']*")
 
 def _column_codes(text: str) -> Iterator[tuple[int, int]]:
     """Spans of the codes in a table's record-number columns, three digits or more."""
-    columns: list[int] = []
-    sep, width, pos = "", 0, 0
-    for line in text.split("\n"):
-        start, pos = pos, pos + len(line) + 1
-        cells = table_cells(line)
-        if cells is None:
-            columns = []
-            continue
-        line_sep, spans = cells
-        heads = [_ID_HEADER.fullmatch(line[a:b].strip(" \t\"'").lower()) for a, b in spans]
-        if any(heads) and not any(ch.isdigit() for ch in line):
-            columns, sep, width = [k for k, h in enumerate(heads) if h], line_sep, len(spans)
-            continue
-        if not columns or line_sep != sep or len(spans) != width:
-            continue
-        for k in columns:
-            m = _CELL_CODE.fullmatch(line, *spans[k])
-            if m and sum(c.isdigit() for c in m.group("code")) >= 3 and \
-                    not _DATE_SHAPE.match(m.group("code")):
-                yield start + m.start("code"), start + m.end("code")
+    for start, line, (a, b) in column_cells(text, _ID_HEADER):
+        m = _CELL_CODE.fullmatch(line, a, b)
+        if m and sum(c.isdigit() for c in m.group("code")) >= 3 and \
+                not _DATE_SHAPE.match(m.group("code")):
+            yield start + m.start("code"), start + m.end("code")
 
 
 _LIST_AFTER = re.compile(r"(?i:matricole|codici|campioni|cartelle|pratiche|verbali|referti)\s*:?\s*"

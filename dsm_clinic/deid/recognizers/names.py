@@ -31,6 +31,7 @@ from dsm_clinic.deid.recognizers.base import (
     WORD_RE,
     TextRecognizer,
     Word,
+    column_cells,
     left_context,
     sentence_start,
     table_cells,
@@ -535,43 +536,23 @@ class NameRecognizer(TextRecognizer):
         after the role a cell may start with ("OSS Fabiola", "inf. T.B.")."""
         extra: list[tuple[int, int, float]] = []
         covered = [(s, e) for s, e, _ in found]
-        columns: list[int] = []
-        sep = ""
-        width = 0
-        pos = 0
-        for line in text.split("\n"):
-            start, pos = pos, pos + len(line) + 1
-            cells = table_cells(line)
-            if cells is None:
-                columns = []
+        for start, line, (a, b) in column_cells(text, _HEADER_NAME):
+            cell = line[a:b]
+            lead = len(cell) - len(cell.lstrip(" \t\"'"))
+            cell_text = cell.strip(" \t\"'")
+            role = _TRIGGER_WORD.match(cell_text)
+            if role is not None and role.end() < len(cell_text) and \
+                    cell_text[role.end()] in " .":
+                cut = role.end() + len(cell_text[role.end():]) - len(
+                    cell_text[role.end():].lstrip(" ."))
+                lead, cell_text = lead + cut, cell_text[cut:]
+            if not _CELL_NAME.fullmatch(cell_text) or \
+                    all(norm(w) in self.gaz.clinical or norm(w) in _FUNCTION_WORDS
+                        for w in cell_text.replace(".", " ").split()):
                 continue
-            line_sep, spans = cells
-            heads = [_HEADER_NAME.fullmatch(line[a:b].strip(" \"'").lower()) for a, b in spans]
-            if any(heads) and not any(ch.isdigit() for ch in line):
-                columns, sep, width = [k for k, h in enumerate(heads) if h], line_sep, len(spans)
-                continue
-            if not columns or line_sep != sep or len(spans) != width:
-                if line_sep != sep or abs(len(spans) - width) > 1:
-                    columns = []
-                continue
-            for k in columns:
-                a, b = spans[k]
-                cell = line[a:b]
-                lead = len(cell) - len(cell.lstrip(" \t\"'"))
-                cell_text = cell.strip(" \t\"'")
-                role = _TRIGGER_WORD.match(cell_text)
-                if role is not None and role.end() < len(cell_text) and \
-                        cell_text[role.end()] in " .":
-                    cut = role.end() + len(cell_text[role.end():]) - len(
-                        cell_text[role.end():].lstrip(" ."))
-                    lead, cell_text = lead + cut, cell_text[cut:]
-                if not _CELL_NAME.fullmatch(cell_text) or \
-                        all(norm(w) in self.gaz.clinical or norm(w) in _FUNCTION_WORDS
-                            for w in cell_text.replace(".", " ").split()):
-                    continue
-                s_, e_ = start + a + lead, start + a + lead + len(cell_text)
-                if not any(x < e_ and s_ < y for x, y in covered):
-                    extra.append((s_, e_, 0.6))
+            s_, e_ = start + a + lead, start + a + lead + len(cell_text)
+            if not any(x < e_ and s_ < y for x, y in covered):
+                extra.append((s_, e_, 0.6))
         return extra
 
     @staticmethod
