@@ -1,5 +1,5 @@
-"""The analyzer on the third, fourth and fifth held-out sets of hand-written notes
-(tests/data/deid_holdout3/4/5.md), each written by someone who saw neither the analyzer's
+"""The analyzer on the third to sixth held-out sets of hand-written notes
+(tests/data/deid_holdout3/4/5/6.md), each written by someone who saw neither the analyzer's
 code nor the set before it, and kept from the analyzer's tuner until the rules of a round
 were final.
 
@@ -29,10 +29,11 @@ SETS = {
     "deid_holdout3": (41, 0.9285, 0.9610, 0.99, 0.98),
     # unseen with round 2; development set of round 3
     "deid_holdout4": (49, 0.9359, 0.9622, 0.98, 0.97),
-    # unseen with round 3: nobody has looked at its misses
+    # unseen with round 3: nobody has looked at their misses
     "deid_holdout5": (49, 0.9375, 0.9543, 0.93, 0.95),
+    "deid_holdout6": (52, 0.9497, 0.9685, 0.94, 0.96),
 }
-UNSEEN = "deid_holdout5"
+UNSEEN = ("deid_holdout5", "deid_holdout6")
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,8 @@ def test_allow_listed_eponyms_in_the_notes_survive(name, analyzer):
 
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="issue target not met on unseen hand-written notes: token recall "
-                   "0.9375 measured on deid_holdout5")
-def test_unseen_set_meets_the_issue_target(analyzer):
-    report = evaluate_analyzer(load_gold(UNSEEN), analyzer)
+                   "0.9437 measured on deid_holdout5 + deid_holdout6 (2 166 + 2 096 PHI tokens)")
+def test_unseen_sets_meet_the_issue_target(analyzer):
+    records = [r for name in UNSEEN for r in load_gold(name)]
+    report = evaluate_analyzer(records, analyzer)
     assert report.token["ALL"].recall >= 0.99
