@@ -110,6 +110,9 @@ class PlaceRecognizer(TextRecognizer):
         for seqs in index.values():
             seqs.sort(key=len, reverse=True)
         self.index = index
+        # each comune and the words it starts with: "san polo" of "san polo d'enza"
+        self.prefixes = {" ".join(key.split(" ")[:k]) for key in gazetteers.comuni
+                         for k in range(1, key.count(" ") + 2)}
 
     def _ambiguous(self, name: str) -> bool:
         """True for a one-word comune that is also a word or a name (Bra, Vita, Marino)."""
@@ -150,8 +153,7 @@ class PlaceRecognizer(TextRecognizer):
         left = left_context(text, start, n=1)
         if not left or left[-1] not in {"di", "a", "da", "in"}:
             return False
-        key = norm(text[start:end])
-        return any(c == key or c.startswith(key + " ") for c in self.gaz.comuni)
+        return norm(text[start:end]) in self.prefixes
 
     def _after_institution(self, text: str, start: int) -> bool:
         left = [w.rstrip(".") for w in left_context(text, start, n=3)]
