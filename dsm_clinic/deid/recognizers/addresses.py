@@ -32,7 +32,8 @@ _NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[IVXLC]+\b|\d{1,2}°?(?=[ \t]+[A-Z�
 _NAME = (rf"(?:(?:{_CONNECTORS})[ \t]*)?{_NAME_WORD}"
          rf"(?:(?:[ \t]+|[ \t]*['’][ \t]*|(?<=['’]))(?:(?:{_CONNECTORS})[ \t]*){{0,2}}{_NAME_WORD}){{0,5}}")
 _CIVIC = (r"(?:[ \t]*,[ \t]*|[ \t]+)(?i:(?:(?:al[ \t]+)?(?:n\.?|n°|nº|nr\.?|num\.?|civico|civ\.))[ \t]*)?"
-          r"(?P<num>\d{1,4}(?:\s?/\s?[A-Za-z0-9]{1,3}|[A-Za-z](?![\w]))?|(?i:snc|s\.n\.c\.|s\.n\.))"
+          r"(?P<num>\d{1,4}(?:\s?/\s?[A-Za-z0-9]{1,3}|[A-Za-z](?![\w]))?|(?i:snc|s\.n\.c\.|s\.n\.)|"
+          r"(?i:km)\.?\s?\d{1,4}(?:[,.+]\d{1,3})?)"
           r"(?:\s*,?\s*(?i:int\.?|interno|scala|sc\.|piano|lotto|pal\.|palazzina|n\.)\s*[A-Za-z0-9]{1,3}"
           r"(?![\w]|\.\w)){0,3}")
 # Street types in any case; names and civic numbers case-sensitive, so that a name stops at
@@ -71,6 +72,9 @@ _GERMAN_STREET = re.compile(
 # Words no street name holds: "in corso di ipertiroidismo nel 2015" is no address.
 _NOT_STREET = {"nel", "nella", "negli", "nei", "per", "con", "che", "come", "dopo", "anno",
                "anni", "circa", "ogni", "volte", "mesi", "giorni", "ore"}
+_LIVES_BEFORE = re.compile(
+    r"(?i:\b(?:dorm\w+|viv\w+|abit\w+|alloggi\w*|baracca|domicili\w*|resid\w+|ospitat[oa]|"
+    r"senza\s+fissa\s+dimora)\b[^\n.;]{0,30}\b(?:in|a|di|sotto|presso)\s*)\Z")
 _ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not a street
 _CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w/-]|[.,]\d)")
 _NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
@@ -96,8 +100,9 @@ class AddressRecognizer(TextRecognizer):
             # The name must hold a capitalized word (the [IVX] and digit branches are no name).
             if not any(w[:1].isupper() for w in re.findall(r"[^\W\d_]{2,}", name)):
                 continue
-            if kind[:1].islower() and not has_civic:
-                continue
+            if kind[:1].islower() and not has_civic and not _LIVES_BEFORE.search(
+                    text, max(0, m.start() - 50), m.start()):
+                continue  # "dorme in via Pasitea": a street where someone lives counts
             if not has_civic and all(self.gaz.is_word(w) for w in re.findall(r"[^\W\d_]+", name)):
                 score = 0.5  # "Via Roma" holds a place; "Piazza Grande" may be anything
             else:

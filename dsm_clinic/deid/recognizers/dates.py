@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dsm_clinic.deid.recognizers.base import TextRecognizer, left_context
+from dsm_clinic.deid.recognizers.base import TextRecognizer, column_cells, left_context
 
 _MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
            "settembre", "ottobre", "novembre", "dicembre")
@@ -128,6 +128,26 @@ _DAY_AFTER_WORD = re.compile(
     r"cp|cpr|compresse|fiale|gocce|ui|unità|cicli|dosi|punti|cm|mm))"
     r"(?P<after>\s*(?:[.;:)]|,(?!\d)|\s(?:è|e\s+il|con|per|alle|ore|h\b|mattina|pomeriggio|sera|"
     r"notte|il\s+laboratorio|riapre|chiuso|chiusa|in\s+mattinata|e\s+(?!\d))))?", re.IGNORECASE)
+# A date column of a table or CSV export ("data_nascita;...", "| Data | Ora |"), any shape.
+_DATE_HEADER = re.compile(r"data|data[_ ]\w+|\w+_data|nat[oa]_il|nascita|dob|scadenza|giorno|"
+                          r"data di \w+|date|birth_date|data_nascita")
+_DATE_CELL = re.compile(
+    rf"[ \t\"']*(?P<d>{_DAY}[./-]{_MON}(?:[./-](?:{_YEAR}|\d{{2}}))?|{_YEAR}-{_MON}-{_DAY}|"
+    r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?:[ T]\d{1,2}[:.]\d{2}(?::\d{2})?)?[ \t\"']*")
+# A day and a Roman-numeral month without a year: "3/VI h 02.10", "del 2/VI".
+_ROMAN_DAY_MONTH = re.compile(rf"(?<![\w./-])(?P<d>{_DAY}/{_ROMAN})(?![\w/.-]|\.\d)")
+# A day/month with a slash anywhere, unless a score, a dose or a fraction: "(ultima dose
+# 11/2 ore 20)", "caduta notturna 13/2", "26/06: colinesterasi".
+_SLASH_DAY_MONTH = re.compile(
+    rf"(?<![\w./,+-])(?P<d>{_DAY}/{_MON})(?![\w/]|[.,-]\d|\s*(?:del|dei|delle|degli|di|mg|ml|cp|"
+    r"cpr|compress|fiale|gtt|ui|die|dose|dosi|visite|sedute|cicli|volte|anni|mesi|giorni|"
+    r"settimane|ore\b|h\b|%|mm|cm|kg|bilateral|oo\b|od\b|os\b))")
+_SCORE_BEFORE = re.compile(
+    r"(?i:forza|punteggio|score|scala|grado|classe|stadio|rapporto|ratio|frazione|adl|iadl|"
+    r"katz|lawton|tinetti|barthel|mrc|gcs|nihss|mmse|moca|apgar|vas|nrs|ecog|nyha|lotto|"
+    r"elementi|prelievi|frustoli|linfonodi|positivi|punti|items|quadranti|pn\d?\w?|in|"
+    r"sistolico|diastolico|soffio|snellen|visus|aderenza|acuit[àa]|ottotipo|olio|fio2)"
+    r"[ \t]*[:=(]?[ \t]*\Z|[A-Z]{2,}[ \t]*\(?[ \t]*\Z|\d[ \t]*[x×][ \t]*\Z|\)[ \t]*\Z")
 # day/month without a year: only after a word that introduces a date.
 _DAY_MONTH = re.compile(rf"(?<![\w./,-]){_DAY}(?P<sep>[./]){_MON}(?![\w]|[./,-]\d)")
 _DATE_WORDS = {"il", "dal", "al", "del", "dall'", "all'", "data", "giorno", "entro", "fino",
@@ -187,7 +207,15 @@ class ItalianDateRecognizer(TextRecognizer):
             if not any(s < te and ts < e for ts, te in taken):
                 taken.append((s, e))
                 yield s, e, 0.6
-        for pattern in (_CELL_DAY_MONTH, _TIME_AFTER, _DAY_ALONE, _LINE_DAY_MONTH, _BRACKET_DAY_MONTH):
+        for start, line, (a, b) in column_cells(text, _DATE_HEADER):
+            m = _DATE_CELL.fullmatch(line, a, b)
+            if m is not None:
+                s, e = start + m.start("d"), start + m.end("d")
+                if not any(s < te and ts < e for ts, te in taken):
+                    taken.append((s, e))
+                    yield s, e, 0.6
+        for pattern in (_CELL_DAY_MONTH, _TIME_AFTER, _DAY_ALONE, _LINE_DAY_MONTH, _BRACKET_DAY_MONTH,
+                        _ROMAN_DAY_MONTH):
             for m in pattern.finditer(text):
                 group = "d2" if pattern is _LINE_DAY_MONTH and m.group("d") is None else "d"
                 if group == "d2" and m.group("w").lower() in _NOT_DATE_BEFORE:
@@ -213,6 +241,16 @@ class ItalianDateRecognizer(TextRecognizer):
                     re.fullmatch(r"\d\d[./]\d\d", m.group()):
                 taken.append((s, e))
                 yield s, e, 0.5
+        for m in _SLASH_DAY_MONTH.finditer(text):
+            s, e = m.span("d")
+            if any(s < te and ts < e for ts, te in taken) or \
+                    _SCORE_BEFORE.search(text, max(0, s - 16), s):
+                continue
+            left = left_context(text, s, n=1)
+            if left and left[-1] in _NOT_DATE_BEFORE:
+                continue
+            taken.append((s, e))
+            yield s, e, 0.45
         yield from self._days_before(text, taken)
 
     @staticmethod

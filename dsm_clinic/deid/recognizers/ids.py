@@ -38,7 +38,8 @@ _KEYWORDS = (
     r"denuncia|ticket|cup|ordine|istanza|segnalazione|rapporto|modulo|certificato\s+inail|"
     r"prestazione|accettazione|lettera|ricetta\s+elettronica|accession|r\.\s?g\.(?:\s*v\.\s?g\.)?|"
     r"procedimento|proc\.|atto|unit[àa]|sacca|emocomponente|avviso|iuv|pagopa|targa|"
-    r"passport|passaporto|matr\.|matricole|utente|id_\w+|documento|doc\.|c\.i\.|ci"
+    r"passport|passaporto|matr\.|matricole|utente|id_\w+|documento|doc\.|c\.i\.|ci|rg|cui|"
+    r"nhs(?:\s+number)?"
 )
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
 _QUALIFIER = (r"(?:\s+(?!(?:del|dal|della|dalla|il|in|al|alla|di|da|e|ed|con|per)\b)"
@@ -65,7 +66,7 @@ _NOT_DOCUMENT = {"letto", "stanza", "camera", "box", "sala", "piano", "dose", "d
 _BARE_CODE = re.compile(r"(?<![\w/.-])(?-i:[A-Z0-9]{1,8}(?:[-/][A-Z0-9]{1,12}){1,4})(?![\w/]|-\w|\.\d)")
 _NOT_BARE_BEFORE = re.compile(
     r"(?i:lott[oi]|lot\.?|iso|uni|en|cei|l\.|legge|d\.\s?lgs\.?|dlgs|dpr|d\.p\.r\.|dm|d\.m\.|"
-    r"reg\.|regolamento|direttiva|art\.|atc|aic|minsan|icd-?\d*(?:-cm)?|drg|ref\.?)\s*[:.]?\s*"
+    r"reg\.|regolamento|direttiva|art\.|atc|aic|minsan|icd-?\d*(?:-cm)?|drg)\s*[:.]?\s*"
     r"(?:(?:n\.|nr\.|n°|num\.|numero)\s*:?\s*)?\Z")
 _WITH_CONTEXT = re.compile(
     rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}{_NUMBER_MARK}{_CODE}(?![\w])", re.IGNORECASE)
@@ -132,6 +133,12 @@ class RecordNumberRecognizer(TextRecognizer):
                         sum(c.isdigit() for c in code.group()) >= 3:
                     seen.add(span)
                     yield span[0], span[1], 0.6
+        for m in _PLATE.finditer(text):
+            span = m.span()
+            if not any(s < span[1] and span[0] < e for s, e in seen) and \
+                    not _NOT_BARE_BEFORE.search(text, max(0, span[0] - 12), span[0]):
+                seen.add(span)
+                yield span[0], span[1], 0.5
         for m in _BARE_CODE.finditer(text):
             span = m.span()
             if any(s < span[1] and span[0] < e for s, e in seen) or not _bare_code(m.group()) or \
@@ -140,6 +147,8 @@ class RecordNumberRecognizer(TextRecognizer):
             yield span[0], span[1], 0.5
 
 
+# An Italian number plate, alone: "RIMORCHIO XA418BT".
+_PLATE = re.compile(r"(?<![\w-])[A-Z]{2}\d{3}[A-Z]{2}(?![\w-])")
 _GLUED_GROUP = re.compile(r"[A-Z0-9]{1,6}[-/]\Z")
 
 
@@ -157,7 +166,8 @@ def _glued_start(text: str, span: tuple[int, int]) -> tuple[int, int]:
 _DONATION = re.compile(r"(?<![\w])[A-Z]{1,2}\d{3,4}[ ]\d{2}[ ]\d{6}(?!\w)")
 # A table's record-number columns: "matricola;cognome;...", "id_sms | data_invio | ...".
 _ID_HEADER = re.compile(
-    r"matricola|id|id_\w+|\w+_id|codice(?:_\w+)?|cod\.?|cartella|nosologico|n\.?\s*cartella|"
+    r"matricola|id|id_\w+|\w+_id|codice(?:_\w+)?|cod\.?|cod_\w+|cartella|nosologico|n\.?\s*cartella|"
+    r"nre|impegnativa|prenotazione|ricetta|ticket|"
     r"campione|n\.?\s*campione|pratica|protocollo|prot\.?|referto|n\.?\s*referto|sdo|"
     r"verbale|accesso|ricovero|barcode|provetta|n\.?|numero|nr\.?|progressivo|badge")
 _CELL_CODE = re.compile(r"[ \t\"']*(?P<code>[A-Z0-9][A-Z0-9/._-]*)[ \t\"']*")

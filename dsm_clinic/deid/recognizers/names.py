@@ -59,6 +59,7 @@ _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degen
          r"inviat[oa]\s+da|accompagnat[oa]\s+da(?:lla|l)?|chiamare|contattare|"
          r"socc\.|soccorritor(?:e|i|ice)|autista|aut\.|barellier[ei]|volontari[oa]|firme|"
          r"neonat[oa]|bambin[oa]|minore|campanello|wife|husband|son|daughter|mother|father|"
+         r"smonta|monta|op\.|"
          r"brother|sister|"
          r"caregiver|badante|tutore|tutrice|amministratore\s+di\s+sostegno|ads|"
          r"figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratell[oi]|sorell[ae]|nipot[ei]|"
@@ -177,7 +178,7 @@ _NICKNAME_AFTER = re.compile(r"[ \t]*\(?[ \t]*[\"“«]([A-ZÀ-Þ][^\W\d_]+(?:[ 
 _HEADER_NAME = re.compile(
     r"cognome|nome|cognome(?: e |/| )nome|nome(?: e |/| )cognome|nominativo|paziente|assistito|"
     r"assistita|ospite|utente|operatore|operatrice|firma|medico|infermiere|infermiera|"
-    r"compilatore|referente|contatto|familiare|caregiver|surname|name|patient|"
+    r"compilatore|referente|contatto|familiare|caregiver|surname|name|patient|sigla|chiamante|"
     r"cognome_nome|nome_cognome|cognome_paziente|nome_paziente")
 _CELL_NAME = re.compile(
     r"(?:[A-ZÀ-Þ][\w'’.-]*|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-Þ][\w'’.-]*|[A-Z]\.|(?:de|di|da|del|van|von|der|"
@@ -546,7 +547,8 @@ class NameRecognizer(TextRecognizer):
                 cut = role.end() + len(cell_text[role.end():]) - len(
                     cell_text[role.end():].lstrip(" ."))
                 lead, cell_text = lead + cut, cell_text[cut:]
-            if not _CELL_NAME.fullmatch(cell_text) or \
+            initials = re.fullmatch(r"[A-Z]{2,3}", cell_text) is not None  # "MG" signs a row
+            if not _CELL_NAME.fullmatch(cell_text) or not initials and \
                     all(norm(w) in self.gaz.clinical or norm(w) in _FUNCTION_WORDS
                         for w in cell_text.replace(".", " ").split()):
                 continue

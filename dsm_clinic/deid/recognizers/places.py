@@ -63,6 +63,8 @@ _DATE_AFTER = re.compile(
 _MAX_TOKENS = 7
 _LIVES_BEFORE = re.compile(r"\b(?:abita|abitano|vive|vivono|risiede|lavora|lavorano|sta|stanno|"
                            r"domiciliat[oa]|residente)\b[^\n.;]{0,30}\Z", re.IGNORECASE)
+# Comuni as everyone writes them, not as ISTAT does ("Reggio di Calabria", "Lampedusa e Linosa").
+_SHORT_NAMES = {"reggio calabria", "reggio emilia", "lampedusa", "linosa"}
 _DEPARTMENT_SUFFIX = re.compile(r"(?:logia|iatria|terapia|medicina|chirurgia|ostetricia)\b", re.IGNORECASE)
 _CIVIC_BEFORE = re.compile(
     r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada|p\.zza|c\.so|v\.le|loc\.|località|"
@@ -88,6 +90,7 @@ _HOME_BEFORE = re.compile(
     r"\b(?:frazione(?:\s+di)?|fraz\.|località|localita'?|loc\.|quartiere(?:\s+di)?|rione|"
     r"borgata|contrada|c\.da|sestiere|municipio|zona|fraktion|ortsteil)|"
     r"\b(?:comune|luogo|provincia)\s+di\s+[a-zà-ù]+\s*:|"
+    r"\bres\.|\b(?:domicilio|residenza)\s*,|"
     r"\b(?:residenza|domicilio|nascita|"
     r"luogo\s+di\s+nascita|comune|località|loc\.|citt[aà])\s*:)\s*$", re.IGNORECASE)
 
@@ -101,7 +104,7 @@ class PlaceRecognizer(TextRecognizer):
         super().__init__()
         self.gaz = gazetteers
         index: dict[str, list[tuple[str, ...]]] = {}
-        for key in gazetteers.comuni:
+        for key in {*gazetteers.comuni, *_SHORT_NAMES}:
             # ISTAT writes some names hyphenated (Montecatini-Terme); notes may not.
             for variant in {key, key.replace("-", " ")}:
                 toks = tuple(norm(w.text) for w in words(variant))
