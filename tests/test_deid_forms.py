@@ -49,6 +49,11 @@ def gaz():
     ("Data: Tue, 13 Aug 2024 10:21", ["13 Aug 2024"]),
     ("admitted since 8 August.", ["8 August"]),
     ("a 8 settimane (3/12)", ["3/12"]),
+    ("3/VI h 02.10 ingresso da PS", ["3/VI"]),
+    ("(ultima dose 11/2 ore 20); caduta notturna 13/2 senza esiti", ["11/2", "13/2"]),
+    ("colinesterasi in aumento. 26/06: colinesterasi 2.90", ["26/06"]),
+    ("cod;cognome;data_nascita;data_somm\nRA01;ROSSI;19550109;20241014\n",
+     ["19550109", "20241014"]),
 ])
 def test_dates_of_tables_logs_dictation_and_letters(text, dates):
     assert found(ItalianDateRecognizer(), text) == sorted(dates)
@@ -66,6 +71,8 @@ def test_dates_of_tables_logs_dictation_and_letters(text, dates):
     "pN1a (1/24) M0",
     "oggi 40+3 sett.; OGTT a 26 sett.",        # gestational weeks
     "L.R. 11/1985 e DPCM 12 gennaio 2017",     # laws
+    "soffio sistolico 2/6; Snellen 7/10; ADL (Katz) 4/6, IADL (Lawton) 2/8",
+    "aderenza 10/11 dosi; positivi 3/12 prelievi; visus 10/10 OO",
 ])
 def test_counts_scores_teeth_weeks_and_laws_are_not_dates(text):
     assert found(ItalianDateRecognizer(), text) == []
@@ -94,6 +101,14 @@ def test_counts_scores_teeth_weeks_and_laws_are_not_dates(text):
 ])
 def test_record_numbers_of_any_shape(text, code):
     assert found(RecordNumberRecognizer(), text) == [code]
+
+
+def test_plates_and_code_columns():
+    rec = RecordNumberRecognizer()
+    assert found(rec, "TIR con RIMORCHIO XA418BT, dorme") == ["XA418BT"]
+    assert found(rec, "cod_anagrafe;cognome;nome\nRA0041187;ROSSI;ANNA\n") == ["RA0041187"]
+    assert found(rec, "ora;prestazione;nre\n08:00;spirometria;0300A4412998177\n") == \
+        ["0300A4412998177"]
 
 
 def test_record_number_columns_and_lists():
@@ -155,6 +170,8 @@ def test_table_hours_and_counted_words_are_not_phones(text):
     ("LUOGO EVENTO: SS 115 KM 378+200 DIREZ.", ["SS 115 KM 378+200"]),
     ("calle del Forno, Cannaregio 3412, 30121", ["30121", "calle del Forno, Cannaregio 3412"]),
     ("wohnhaft in Runggadgasse 14, Brixen", ["Runggadgasse 14"]),
+    ("dichiara di dormire in via Pistoiese presso", ["via Pistoiese"]),
+    ("per il sig. X, via Domitiana km 32,5, Castel", ["via Domitiana km 32,5"]),
 ])
 def test_addresses_in_prose_lower_case_roads_and_venice(gaz, text, addresses):
     assert found(AddressRecognizer(gaz), text) == sorted(addresses)

@@ -1,5 +1,5 @@
-"""The analyzer on the third to sixth held-out sets of hand-written notes
-(tests/data/deid_holdout3/4/5/6.md), each written by someone who saw neither the analyzer's
+"""The analyzer on the third to seventh held-out sets of hand-written notes
+(tests/data/deid_holdout3.md ... deid_holdout7.md), each written by someone who saw neither the analyzer's
 code nor the set before it, and kept from the analyzer's tuner until the rules of a round
 were final.
 
@@ -29,11 +29,13 @@ SETS = {
     "deid_holdout3": (41, 0.9285, 0.9610, 0.99, 0.98),
     # unseen with round 2; development set of round 3
     "deid_holdout4": (49, 0.9359, 0.9622, 0.98, 0.97),
-    # unseen with round 3: nobody has looked at their misses
-    "deid_holdout5": (49, 0.9375, 0.9543, 0.93, 0.95),
-    "deid_holdout6": (52, 0.9497, 0.9685, 0.94, 0.96),
+    # unseen with round 3; development sets of round 4
+    "deid_holdout5": (49, 0.9375, 0.9543, 0.97, 0.95),
+    "deid_holdout6": (52, 0.9497, 0.9685, 0.96, 0.96),
+    # unseen with round 4: nobody has looked at its misses
+    "deid_holdout7": (38, 0.9679, 0.9721, 0.96, 0.965),
 }
-UNSEEN = ("deid_holdout5", "deid_holdout6")
+UNSEEN = ("deid_holdout7",)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +105,7 @@ def test_allow_listed_eponyms_in_the_notes_survive(name, analyzer):
 
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="issue target not met on unseen hand-written notes: token recall "
-                   "0.9437 measured on deid_holdout5 + deid_holdout6 (2 166 + 2 096 PHI tokens)")
+                   "0.9679 measured on deid_holdout7 (1 404 PHI tokens)")
 def test_unseen_sets_meet_the_issue_target(analyzer):
     records = [r for name in UNSEEN for r in load_gold(name)]
     report = evaluate_analyzer(records, analyzer)

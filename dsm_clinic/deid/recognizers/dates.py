@@ -141,7 +141,7 @@ _ROMAN_DAY_MONTH = re.compile(rf"(?<![\w./-])(?P<d>{_DAY}/{_ROMAN})(?![\w/.-]|\.
 _SLASH_DAY_MONTH = re.compile(
     rf"(?<![\w./,+-])(?P<d>{_DAY}/{_MON})(?![\w/]|[.,-]\d|\s*(?:del|dei|delle|degli|di|mg|ml|cp|"
     r"cpr|compress|fiale|gtt|ui|die|dose|dosi|visite|sedute|cicli|volte|anni|mesi|giorni|"
-    r"settimane|ore\b|h\b|%|mm|cm|kg|bilateral|oo\b|od\b|os\b))")
+    r"settimane|ora\b|%|mm|cm|kg|bilateral|oo\b|od\b|os\b))")
 _SCORE_BEFORE = re.compile(
     r"(?i:forza|punteggio|score|scala|grado|classe|stadio|rapporto|ratio|frazione|adl|iadl|"
     r"katz|lawton|tinetti|barthel|mrc|gcs|nihss|mmse|moca|apgar|vas|nrs|ecog|nyha|lotto|"
