@@ -40,6 +40,14 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "network_attempt_expected: the test checks the block itself")
 
 
+@pytest.fixture(scope="session")
+def analyzer():
+    """The default de-identification analyzer (no NER layer), built once for the session."""
+    from dsm_clinic.deid.analyzer import build_analyzer
+
+    return build_analyzer()
+
+
 @pytest.fixture
 def cli():
     """Run `dsm-clinic ARGS`; returns the click Result (stdout in .stdout, stderr in .stderr)."""

@@ -23,11 +23,6 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
-def analyzer():
-    return build_analyzer()
-
-
-@pytest.fixture(scope="module")
 def handwritten() -> list[dict]:
     return [json.loads(line) for line in (DATA / "deid_handwritten.jsonl").read_text().splitlines()]
 

@@ -13,7 +13,6 @@ import re
 
 import pytest
 
-from dsm_clinic.deid.analyzer import build_analyzer
 from dsm_clinic.deid.entities import PHI_TYPES
 from dsm_clinic.deid.evaluate import evaluate_analyzer, parse_markup_notes
 from tests.gold_notes import DATA, load_gold, masked, outside_gold, predicted_spans
@@ -53,11 +52,6 @@ _TITLES = re.compile(r"^(?:sig|dott|dr|prof|inf|ft|a\.s)\b", re.IGNORECASE)
 @pytest.fixture(scope="module")
 def holdout() -> list[dict]:
     return load_gold("deid_holdout")
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    return build_analyzer()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import re
 import pytest
 
 from dsm_clinic.data.codes import is_valid_cf, is_valid_luhn
-from dsm_clinic.deid.analyzer import build_analyzer
 from dsm_clinic.deid.entities import PHI_TYPES
 from dsm_clinic.deid.eponyms import ALWAYS
 from dsm_clinic.deid.evaluate import evaluate_analyzer, parse_markup_notes
@@ -36,11 +35,6 @@ SETS = {
     "deid_holdout7": (38, 0.9679, 0.9721, 0.96, 0.965),
 }
 UNSEEN = ("deid_holdout7",)
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    return build_analyzer()
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))
