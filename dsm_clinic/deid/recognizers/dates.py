@@ -60,8 +60,18 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
     # abbreviated month and two-digit year: "mar-24", "sett/23"
     (re.compile(r"(?<![\w./-])(?:" + "|".join(_ABBR) + r")[-/]\d{2}(?![\w/.-])", re.IGNORECASE), 0.55),
     # day month-name without a year: 5 marzo, 1° marzo (the month name is enough context)
-    (re.compile(rf"(?<![\w./])(?:{_DAY}|1°|1º)\s+{_MONTH}(?!\w)", re.IGNORECASE), 0.7),
+    # ("13/14 luglio": the second day of a night shift)
+    (re.compile(rf"(?:(?<![\w./])|(?<=\s\d/)|(?<=\s\d\d/))(?:{_DAY}|1°|1º)\s+{_MONTH}(?!\w)",
+                re.IGNORECASE), 0.7),
 ]
+# a year written with an apostrophe: "26/2/'24"
+_PATTERNS.append((re.compile(rf"(?<![\w./-]){_DAY}/{_MON}/['’]\d{{2}}(?![\w/])"), 0.8))
+# a compact day, month and year as triage systems print them: "03MAR25", "5GEN2024"
+_PATTERNS.append((re.compile(
+    rf"(?<![\w]){_DAY}(?-i:GEN|FEB|MAR|APR|MAG|GIU|LUG|AGO|SET|OTT|NOV|DIC|JAN|MAY|JUN|JUL|AUG|"
+    rf"SEP|OCT|DEC)(?:{_YEAR}|\d{{2}})(?!\w)"), 0.7))
+# an English day alone: "on the 23rd"
+_PATTERNS.append((re.compile(r"(?<=\b[Tt]he )(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)(?!\w)"), 0.6))
 _ROMAN = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 _PATTERNS.insert(1, (re.compile(
     rf"(?<![\w./-]){_DAY}(?P<sep>[./ -]){_ROMAN}(?P=sep)(?:{_YEAR}|\d{{2}})(?![\w]|[./-]\d)"), 0.85))
@@ -108,10 +118,11 @@ _TIME_AFTER = re.compile(rf"(?<![\w./,-])(?P<d>{_DAY}/{_MON})[ \t]+(?:ore[ \t]+|
 # A day alone that stands for a date: "il 2 u.s.", "il 17 c.m.", "il 5 scorso".
 _DAY_ALONE = re.compile(
     rf"(?<!\w)(?:il|l['’]|dal|del|al|entro\s+il|fino\s+al)\s+(?P<d>{_DAY})°?\s+(?=(?:u\.\s?s\.|c\.\s?m\.|"
-    r"p\.\s?v\.|m\.\s?s\.|scorso|corrente|u\.s(?!\w)|c\.m(?!\w)|us(?!\w)|cm(?!\w)))", re.IGNORECASE)
+    r"p\.\s?v\.|m\.\s?s\.|scorso|corrente|successivo|seguente|stesso\s+mese|u\.s(?!\w)|c\.m(?!\w)|"
+    r"us(?!\w)|cm(?!\w)))", re.IGNORECASE)
 # The first day of a range or list before a date: "dal 3 all'11 febbraio", "il 3 e il 5/03".
 _DAY_BEFORE_DATE = re.compile(
-    rf"(?<![\w./])(?P<d>{_DAY})°?[ \t]*(?:,|e(?:[ \t]+(?:il|l['’]))?|ed|-|–|al|all['’]|a|e[ \t]+poi)[ \t]*\Z",
+    rf"(?<![\w./])(?P<d>{_DAY})°?[ \t]*(?:,|e(?:[ \t]+(?:il|l['’]))?|ed|-|–|al|all['’]|a|e[ \t]+poi|(?P<or>o|/))[ \t]*\Z",
     re.IGNORECASE)
 _RANGE_WORD = re.compile(r"(?:\b(?:il|dal|tra\s+il|fra\s+il|dall['’]|giorni|nei\s+giorni|l['’])|,|(?<!\w)e)"
                          r"[ \t]*\Z", re.IGNORECASE)
@@ -126,8 +137,13 @@ _DAY_AFTER_WORD = re.compile(
     rf"(?<!\w)(?:(?P<wd>{_WEEKDAY})|(?P<prep>il|del|dal|al|entro\s+il|fino\s+al|a\s+partire\s+dal))\s+"
     rf"(?P<d>{_DAY})(?!\w|[.,]\d|\s*(?:%|°|/|-\d|mg|ml|g\b|kg|anni|mesi|giorni|settimane|ore\b|volte|"
     r"cp|cpr|compresse|fiale|gocce|ui|unità|cicli|dosi|punti|cm|mm))"
-    r"(?P<after>\s*(?:[.;:)]|,(?!\d)|\s(?:è|e\s+il|con|per|alle|ore|h\b|mattina|pomeriggio|sera|"
+    r"(?P<after>\s*(?:[.;:)|]|,(?!\d)|\s\((?!\d)|\s(?:è|e\s+il|con|per|alle|ore|h\b|mattina|pomeriggio|sera|"
     r"notte|il\s+laboratorio|riapre|chiuso|chiusa|in\s+mattinata|e\s+(?!\d))))?", re.IGNORECASE)
+# Two days alone joined by "e" or "o" after a date word: "il 12 e 13, trattato con".
+_TWO_DAYS = re.compile(
+    rf"(?<!\w)(?:il|dal|nei\s+giorni|giorni|tra\s+il|fra\s+il)\s+(?P<d>{_DAY})\s+(?:e|o|ed)\s+(?:il\s+)?"
+    rf"(?P<d2>{_DAY})(?=\s*[,.;)]|\s+(?:mattina|sera|notte|pomeriggio|successiv|seguent|u\.\s?s|c\.\s?m|"
+    r"scorsi|sono|è|con|per))", re.IGNORECASE)
 # A date column of a table or CSV export ("data_nascita;...", "| Data | Ora |"), any shape.
 _DATE_HEADER = re.compile(r"data|data[_ ]\w+|\w+_data|nat[oa]_il|nascita|dob|scadenza|giorno|"
                           r"data di \w+|date|birth_date|data_nascita")
@@ -135,7 +151,7 @@ _DATE_CELL = re.compile(
     rf"[ \t\"']*(?P<d>{_DAY}[./-]{_MON}(?:[./-](?:{_YEAR}|\d{{2}}))?|{_YEAR}-{_MON}-{_DAY}|"
     r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?:[ T]\d{1,2}[:.]\d{2}(?::\d{2})?)?[ \t\"']*")
 # A day and a Roman-numeral month without a year: "3/VI h 02.10", "del 2/VI".
-_ROMAN_DAY_MONTH = re.compile(rf"(?<![\w./-])(?P<d>{_DAY}/{_ROMAN})(?![\w/.-]|\.\d)")
+_ROMAN_DAY_MONTH = re.compile(rf"(?<![\w./-])(?P<d>{_DAY}/{_ROMAN})(?![\w/-]|\.\w)")
 # A day/month with a slash anywhere, unless a score, a dose or a fraction: "(ultima dose
 # 11/2 ore 20)", "caduta notturna 13/2", "26/06: colinesterasi".
 _SLASH_DAY_MONTH = re.compile(
@@ -175,7 +191,7 @@ _NOT_DATE_BEFORE = {"ore", "h", "h.", "alle", "dalle", "hb", "pa", "fc", "inr", 
 class ItalianDateRecognizer(TextRecognizer):
     ENTITY = "DATA"
     NAME = "ItalianDateRecognizer"
-    VERSION = "4"
+    VERSION = "5"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         taken: list[tuple[int, int]] = []
@@ -202,6 +218,14 @@ class ItalianDateRecognizer(TextRecognizer):
                     not _NOT_DAY_BEFORE.search(text, max(0, m.start() - 24), m.start()):
                 taken.append((s, e))
                 yield s, e, 0.5
+        for m in _TWO_DAYS.finditer(text):
+            if _NOT_DAY_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+                continue
+            for group in ("d", "d2"):
+                s, e = m.span(group)
+                if not any(s < te and ts < e for ts, te in taken):
+                    taken.append((s, e))
+                    yield s, e, 0.5
         for m in _COMPACT.finditer(text):
             s, e = m.span("d")
             if not any(s < te and ts < e for ts, te in taken):
@@ -261,7 +285,8 @@ class ItalianDateRecognizer(TextRecognizer):
             pos = start
             while True:
                 m = _DAY_BEFORE_DATE.search(text, max(0, pos - 16), pos)
-                if m is None or not _RANGE_WORD.search(text, max(0, m.start() - 14), m.start()):
+                if m is None or not m.group("or") and \
+                        not _RANGE_WORD.search(text, max(0, m.start() - 14), m.start()):
                     break
                 if any(m.start("d") < te and ts < m.end("d") for ts, te in taken):
                     break

@@ -42,19 +42,22 @@ _KEYWORDS = (
     r"nhs(?:\s+number)?"
 )
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
-_QUALIFIER = (r"(?:\s+(?!(?:del|dal|della|dalla|il|in|al|alla|di|da|e|ed|con|per)\b)"
+_QUALIFIER = (r"(?:\s+(?:di\s+(?=[a-zà-ù]{4,15}\b))?"
+              r"(?!(?:del|dal|della|dalla|il|in|al|alla|di|da|e|ed|con|per)\b)"
               r"(?-i:[a-zà-ù]{4,15}|[a-zà-ù]{2,6}\.|[A-ZÀ-Ù][a-zà-ù]{3,14}|"
-              r"[A-Z]{2,5}(?=\s*(?:n\.|nr\.|n°|:)|\s+\d))\.?){0,2}")
+              r"(?![A-Z]{2}[ ]\d{5,}(?!\w))[A-Z]{2,5}(?=\s*(?:n\.|nr\.|n°|:)|\s+\d|\s+[A-Z]{1,5}[-/]\w))\.?){0,2}")
 # ("n" and "nr" need their dot or a space: the N of "cartella NEF-PN-2023-388" is the code's)
 _NUMBER_MARK = r"(?:\s*(?:n\.|n(?=\s)|nr\.|nr(?=\s)|num(?:ero)?\.?|n°|nº|#|no\.|:|=|-|\())*\s*"
 # The code itself is case-sensitive: an upper-case prefix (PZ, CC-) never a word ("del"); up to
 # three letter groups before the digits (ITA-EMR-2024-118077, URP/2024/1187).
-_CODE = (r"(?P<code>(?-i:(?:[A-Z]{1,5}[-/.]){0,3}(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
-         r"(?:[-/][\dA-Z]+|\.\d+(?=[^\w.]|\.\d|\.?\Z|\.\s))*))")
+_CODE = (r"(?P<code>(?-i:(?:[A-Z]{2}[ ](?=\d{5,}(?!\w)))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
+         r"(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
+         r"(?:[-/][\dA-Z]+|\.[A-Z]{1,4}(?=\.\d)|\.\d+(?=[^\w.]|\.\d|\.?\Z|\.\s))*))")
 # "n." or "numero" before a code: any document word stands before it, three digits are enough.
 _AFTER_NUMBER = re.compile(
-    r"(?<![\w.])(?:[A-Za-zà-ù]{3,}\.?\s+)(?:[a-zà-ù]{4,15}\s+|\d{2,4}\s+)?(?:n\.|nr\.|n°|nº|N\.|Nr\.|N°|numero|num\.)"
-    rf"\s*:?\s*(?:(?P<spaced>\d{{3,4}}(?:[ ]\d{{1,4}}){{2,6}})(?![\w])|{_CODE}(?![\w]))")
+    r"(?<![\w.])(?:[A-Za-zà-ù]{3,}\.?\s+)(?:[a-zà-ù]{4,15}\s+|\d{2,4}\s+)?(?:n\.|nr\.|n°|nº|N\.|Nr\.|N°|numero|num\.|no\.)"
+    rf"\s*:?\s*(?:(?P<spaced>\d{{3,4}}(?:[ ]\d{{1,4}}){{2,6}}|[A-Z]{{2,5}}[ ]\d{{4}}[ ]?/[ ]?\d{{3,6}})"
+    rf"(?![\w])|{_CODE}(?![\w]))")
 _NOT_DOCUMENT = {"letto", "stanza", "camera", "box", "sala", "piano", "dose", "dosi", "lotto",
                  "lot", "legge", "art", "articolo", "comma", "tavola", "figura", "fig", "tab",
                  "tabella", "pag", "pagina", "capitolo", "compresse", "cp", "fiale", "cicli",
@@ -87,11 +90,11 @@ def _enough_digits(code: str) -> bool:
 class RecordNumberRecognizer(TextRecognizer):
     ENTITY = "ID"
     NAME = "RecordNumberRecognizer"
-    VERSION = "3"
+    VERSION = "4"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         seen: set[tuple[int, int]] = set()
-        for m in _DONATION.finditer(text):
+        for m in (*_NRE.finditer(text), *_DONATION.finditer(text)):
             span = m.span()
             if not any(s < span[1] and span[0] < e for s, e in seen):
                 seen.add(span)
@@ -162,11 +165,14 @@ def _glued_start(text: str, span: tuple[int, int]) -> tuple[int, int]:
         start = g.start()
 
 
+# The NRE of an electronic prescription: region code, letter, digit, then ten digits.
+_NRE = re.compile(r"(?<![\w])\d{3}[A-Z]\d[ ]?\d{10}(?!\w)")
 # A blood unit's donation number (ISBT 128): "IT0405 24 018772".
 _DONATION = re.compile(r"(?<![\w])[A-Z]{1,2}\d{3,4}[ ]\d{2}[ ]\d{6}(?!\w)")
 # A table's record-number columns: "matricola;cognome;...", "id_sms | data_invio | ...".
 _ID_HEADER = re.compile(
-    r"matricola|id|id_\w+|\w+_id|codice(?:_\w+)?|cod\.?|cod_\w+|cartella|nosologico|n\.?\s*cartella|"
+    r"(?:n\.?|nr\.?|numero|num\.?)\s*(?:prenotazione|pratica|protocollo|ricetta|impegnativa|"
+    r"accettazione|richiesta|tessera|documento|sacca|unit[àa])|matricola|id|id_\w+|\w+_id|codice(?:_\w+)?|cod\.?|cod_\w+|cartella|nosologico|n\.?\s*cartella|"
     r"nre|impegnativa|prenotazione|ricetta|ticket|"
     r"campione|n\.?\s*campione|pratica|protocollo|prot\.?|referto|n\.?\s*referto|sdo|"
     r"verbale|accesso|ricovero|barcode|provetta|n\.?|numero|nr\.?|progressivo|badge")

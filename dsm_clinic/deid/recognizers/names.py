@@ -41,7 +41,7 @@ from dsm_clinic.deid.recognizers.base import (
 
 STRONG, WEAK, UNKNOWN, COMMON = "strong", "weak", "unknown", "common"
 
-_TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr|mrs?\.?|ms\.?|herr|frau|"
+_TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr\.?|mrs?\.?|ms\.?|herr|frau|"
           r"dott\.?\s?(?:ssa|sa)?|dottor(?:e|essa)?|dr\.?\s?(?:ssa|sa)?|prof\.?\s?(?:ssa)?|"
           r"professor(?:e|essa)?|inf\.?|i\.\s?p\.|cpsi|ing\.|avv\.|arch\.|rag\.|geom\.|don|"
           r"suor|mons\.|ost\.|tsrm|fkt|o\.?s\.?s\.?|egr\.|gent\.(?:mo|ma)?|chiar\.mo|a\.\s?s\.|"
@@ -51,11 +51,13 @@ _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degen
          r"mmg|pls|medico(?:\s+(?:curante|di\s+base|di\s+medicina\s+generale|di\s+guardia|"
          r"referente|responsabile|specialista|di\s+reparto))?|curante|specialista|"
          r"specializzand[oa]|primario|direttore|dirigente(?:\s+medico)?|responsabile|"
-         r"coordinat(?:ore|rice)|caposala|infermier[ea]|operatore|fisioterapista|"
+         r"coordinat(?:ore|rice)|caposala|infermier[ea]|operat(?:ore|rice)|aso|asa|ota|"
+         r"mediat(?:ore|rice)(?:\s+(?:culturale|linguistic[oa]))?|interprete|fisioterapista|"
          r"logopedista|dietista|psicolog[oa]|assistente(?:\s+(?:sociale|sanitari[oa]))?|ostetrica|tutor|terapista|"
          r"vedov[oa]|ved\.|car[oa]|carissim[oa]|"
          r"firmato|firma|f\.to|firmato\s+digitalmente\s+da|visto\s+da|visitat[oa]\s+da|"
-         r"a\s+cura\s+d(?:i|el|ella)|compilato\s+da|refertato\s+da|redatto\s+da|"
+         r"a\s+cura\s+d(?:i|el|ella)|compilat[oa]\s+da|trascritt[oa]\s+da|dettat[oa]\s+da|"
+         r"digitat[oa]\s+da|registrat[oa]\s+da|refertato\s+da|redatto\s+da|"
          r"inviat[oa]\s+da|accompagnat[oa]\s+da(?:lla|l)?|chiamare|contattare|"
          r"socc\.|soccorritor(?:e|i|ice)|autista|aut\.|barellier[ei]|volontari[oa]|firme|"
          r"neonat[oa]|bambin[oa]|minore|campanello|wife|husband|son|daughter|mother|father|"
@@ -83,6 +85,8 @@ _TRIGGER = re.compile(
     r"(?:\s+(?:di\s+nome|chiamat[oa]|sig\.?\s?(?:ra|na)?|signor[ae]?|dott\.?\s?(?:ssa)?|"
     r"dr\.?\s?(?:ssa)?|prof\.?\s?(?:ssa)?))?"
     r"\s*[:,(\-–]?\s*[\"«“']?$", re.IGNORECASE)
+# A form's name field: what follows its colon is a name even when it is also a word.
+_FIELD = re.compile(r"cognome(?:\s+e\s+nome)?|nome(?:\s+e\s+cognome)?|nominativo", re.IGNORECASE)
 _TRIGGER_WORD = re.compile(rf"(?:{_TITLE}|{_ROLE})", re.IGNORECASE)
 _AFTER = re.compile(
     r"\s*[,(\-–]?\s*(?:nat[oa]\b|n\.\s*(?:il|a)\b|classe\s+\d|di\s+(?:anni\s+)?\d{1,3}\s*(?:anni|aa)\b|"
@@ -105,6 +109,9 @@ _FUNCTION_WORDS = {"il", "lo", "i", "gli", "un", "una", "uno", "e", "ed", "o", "
                    "go", "up"}
 _APOSTROPHE_PREFIXES = ("d'", "dell'", "dall'", "de'", "dal'", "l'", "o'")
 _MARRIED = re.compile(r" in ((?:(?:[Dd]e|[Dd]i|[Dd]el|[Ll][ao]) )?[A-ZÀ-Þ][\w'’]+)(?!\w)")
+# Ambulance associations: "Croce Verde", "CROCE ROSSA ITALIANA".
+_AMBULANCE_SERVICE = re.compile(r"(?i:croce[ \t]+(?:verde|rossa|bianca|azzurra|gialla|blu|d['’]oro)|"
+                                r"pubblica[ \t]+assistenza|misericordia)\b")
 _INSTITUTION_WORDS = {"villa", "casa", "clinica", "residenza", "istituto", "fondazione",
                       "ospedale", "policlinico", "presidio", "centro", "hospice", "rsa"}
 # "S." is a saint only after a space or a line start: "A.S. Cinzia" is a social worker.
@@ -169,6 +176,26 @@ _LINK_BEFORE = re.compile(r"(?<![^ \t])(?:DI|DEL|DELLA|DA|IN|di|del|della|da|in)
 _ROMAN_STAGE = re.compile(r"[IVX]{2,5}[A-Ca-c]?|[IVX][A-Ca-c]")
 # Initials closing a message or after a role: "Assistente sanitaria R.T.", "... PCR). M.S."
 _END_INITIALS = re.compile(r"(?P<ini>(?<![\w.])[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?)[ \t]*(?=\n|\Z)")
+# Initials after a label's colon ("Trascritto da: E.P. il", "Donna: Y.M. (iniziali") or
+# opening a line before a slash, dash or arrow ("S.K. / tutor", "F.M. -> Iannace L.").
+_LABEL_INITIALS = re.compile(
+    r"(?:(?<=:)[ \t]*|(?m:^)[ \t]*|(?<=\()[ \t]*)(?P<ini>(?<![\w.])[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?)"
+    r"(?=[ \t]*(?:\n|\Z|[/(),;]|->|[-–][ \t]|il[ \t]|del[ \t]))")
+# A legend of signatures: "Sigle: AB = ass. san. Anna Bertolini; MF = inf. Mattia Fedri".
+_LEGEND_INITIALS = re.compile(r"(?:(?<=[:;,])|(?m:^))[ \t]*(?P<ini>[A-Z]{2,3})[ \t]*=[ \t]*"
+                              r"(?:[a-z]+\.?[ \t]*){0,3}[A-ZÀ-Þ][a-zà-ÿ]")
+# Initials of two letters each after a role: "op. Fe.Ga.".
+_SYLLABLE_INITIALS = re.compile(r"(?<![\w.])(?P<ini>[A-Z][a-z]?\.[A-Z][a-z]?\.(?:[A-Z][a-z]?\.)?)(?![\w])")
+# A first name signing a message: "Grazie, Vale", "Un saluto,\nMarta".
+_SIGN_OFF_NAME = re.compile(
+    r"(?im:^[ \t]*(?:grazie(?:\s+mille)?|saluti|cordiali\s+saluti|distinti\s+saluti|un\s+saluto|"
+    r"un\s+caro\s+saluto|a\s+presto|ciao|buon\s+lavoro|buona\s+giornata)[ \t]*[,!.]?[ \t]*\n?[ \t]*)"
+    r"(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,14})[ \t]*[.!]?[ \t]*(?=\n|\Z)")
+# A name in another script in brackets after a name: "HU Xiaoling (胡晓玲)".
+_OTHER_SCRIPT_AFTER = re.compile(
+    r"[ \t]*\([ \t]*(?P<n>[\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff"
+    r"\uac00-\ud7af]+(?:[ ][\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff"
+    r"\uac00-\ud7af]+){0,3})[ \t]*\)")
 _INITIALS_BEFORE = re.compile(r"(?:[.!?)][ \t]+|[-–/,][ \t]+|\n[ \t]*)\Z")
 _CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ]")
 _NICKNAME_AFTER = re.compile(r"[ \t]*\(?[ \t]*[\"“«]([A-ZÀ-Þ][^\W\d_]+(?:[ '’-][A-ZÀ-Þ][^\W\d_]+)?)[\"”»]")
@@ -196,7 +223,7 @@ class _Tok:
 class NameRecognizer(TextRecognizer):
     ENTITY = "PERSONA"
     NAME = "ItalianNameRecognizer"
-    VERSION = "2"
+    VERSION = "3"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -316,6 +343,9 @@ class NameRecognizer(TextRecognizer):
                 and nxt.first and not nxt.text.isupper() and \
                 _CAPITAL_AFTER.match(text, nxt.end) and not upper_context(text, t.start, t.end):
             return False  # "Inf. ADI Marisa Tugnoli": a service between the title and the name
+        if trigger == "field" and not t.clinical and (
+                not seg or t.text.isupper() and seg[-1].text.isupper() or seg[-1].particle):
+            return True  # "Cognome: PITONI", "Cognome e nome: LO BUE ROSALIA": a form's value
         if t.clinical:
             # a surname that is a clinical word ("Signora Eco G."): only as the first word after
             # a title or role, with an initial or a first name after it
@@ -338,7 +368,7 @@ class NameRecognizer(TextRecognizer):
             if trigger == "title":
                 return True  # "Dott.ssa Giacconi"
             nxt_name = nxt is not None and (nxt.initial or nxt.kind in (STRONG, WEAK, UNKNOWN))
-            if trigger == "role" and nxt_name and not (nxt.kind == WEAK and not nxt.first):
+            if trigger in ("role", "field") and nxt_name and not (nxt.kind == WEAK and not nxt.first):
                 return True  # "Pz: Caboto S."; not "Reparto richiedente: Chirurgia Generale"
             # "GIACCONI Cristina": an upper-case word before a first name in mixed-case text
             return not caps and t.text.isupper() and len(t.text) >= 3 and nxt is not None \
@@ -362,6 +392,8 @@ class NameRecognizer(TextRecognizer):
         to a name found after one ('chain')."""
         m = _TRIGGER.search(text, max(0, start - 48), start)
         if m is not None:
+            if m.group("role") and _FIELD.fullmatch(m.group("role")) and ":" in m.group():
+                return "field"
             return "title" if m.group("title") else "role"
         if chained and text[max(0, start - 4):start].rstrip().endswith((",", "/", " e", " ed")):
             c = _CHAIN.search(text, max(0, start - 6), start)
@@ -508,6 +540,14 @@ class NameRecognizer(TextRecognizer):
             m = _NICKNAME_AFTER.match(text, end)
             if m and score >= 0.6 and norm(m.group(1)) not in self.gaz.clinical:
                 extra.append((m.start(1), m.end(1), 0.7))
+            m = _OTHER_SCRIPT_AFTER.match(text, end)
+            if m and score >= 0.6:
+                extra.append((m.start("n"), m.end("n"), 0.7))
+        for m in _SIGN_OFF_NAME.finditer(text):
+            key = norm(m.group("n"))
+            if key not in self.gaz.clinical and key not in _FUNCTION_WORDS and \
+                    not _TRIGGER_WORD.fullmatch(m.group("n")):
+                extra.append((m.start("n"), m.end("n"), 0.6))
         return extra
 
     @staticmethod
@@ -518,6 +558,15 @@ class NameRecognizer(TextRecognizer):
         for m in _INITIALS.finditer(text):
             letters = "".join(c for c in m.group("ini") if c.isalpha()).lower()
             if letters not in _NOT_INITIALS:
+                extra.append((m.start("ini"), m.end("ini"), 0.6))
+        for pattern in (_LABEL_INITIALS, _LEGEND_INITIALS):
+            for m in pattern.finditer(text):
+                letters = "".join(c for c in m.group("ini") if c.isalpha()).lower()
+                if letters not in _NOT_INITIALS and letters not in _NOT_CELL_INITIALS:
+                    extra.append((m.start("ini"), m.end("ini"), 0.6))
+        for m in _SYLLABLE_INITIALS.finditer(text):
+            if any(c.islower() for c in m.group("ini")) and \
+                    _TRIGGER.search(text, max(0, m.start() - 48), m.start()):
                 extra.append((m.start("ini"), m.end("ini"), 0.6))
         seen = {s for s, _, _ in extra}
         for m in _END_INITIALS.finditer(text):
@@ -604,8 +653,9 @@ class NameRecognizer(TextRecognizer):
             if trigger and len(run) >= 2 and all(t.initial for t in run):
                 return [(run[0].start, run[-1].end, 0.6)]  # "iniziali G.M.", "inf. T.B."
             return []
-        if self.gaz.is_country(text[run[0].start:run[-1].end]):
-            return []  # "(Sri Lanka)"
+        if self.gaz.is_country(text[run[0].start:run[-1].end]) or \
+                _AMBULANCE_SERVICE.match(text, run[0].start):
+            return []  # "(Sri Lanka)", "Croce Verde di Viadana"
         start, end = run[0].start, run[-1].end
         if _SAINT.search(text, max(0, start - 30), start) or \
                 not trigger and run[0].initial and run[0].text == "S" and not (

@@ -21,8 +21,10 @@ from collections.abc import Iterator
 
 from dsm_clinic.deid.eponyms import is_always_allowed
 from dsm_clinic.deid.gazetteers import Gazetteers, norm
+from dsm_clinic.deid.recognizers.addresses import NUMBER_FIRST_STREET
 from dsm_clinic.deid.recognizers.base import (
     TextRecognizer,
+    column_cells,
     Word,
     left_context,
     sentence_start,
@@ -73,6 +75,30 @@ _CIVIC_BEFORE = re.compile(
 # A comune before its street in brackets: "Riccia (corso Carlo Gesualdo 12)".
 _STREET_AFTER = re.compile(r"[ \t]*\((?i:via|viale|piazza|corso|largo|vicolo|strada|loc\.|località|"
                            r"contrada|p\.zza|c\.so)\b")
+# A hospital or service word, one or two words of its name, then "di": "P.O. Segni di".
+_HEAD_FAR = re.compile(
+    r"(?<![\w.])(?i:" + "|".join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True)) +
+    r"|p\.\s?o\.)(?:[ \t]+[\w'’.]+){1,2}[ \t]+(?:di|a)[ \t]*\Z")
+# A district in brackets after a place: "20126 Milano (Gorla)".
+_DISTRICT_AFTER = re.compile(r"[ \t]*\((?P<p>[A-ZÀ-Þ][\w'’]+(?:[ \t](?:di|del|della|[A-ZÀ-Þ][\w'’]+)){0,3})\)")
+# Another place after a found one, in a list or a route.
+_JOINED_AFTER = re.compile(r"(?P<link>[ \t]*,[ \t]*|[ \t]+(?:e|ed|o|poi)[ \t]+)"
+                           r"(?P<p>[A-ZÀ-Þ][\w'’]+(?:[ \t][A-ZÀ-Þ][\w'’]+){0,2})(?![\w'’-])")
+# A table's place columns: "comune_res", "Luogo di nascita", "| Residenza |".
+_PLACE_HEADER = re.compile(
+    r"comune|comune[_ ]\w+|luogo|luogo[_ ]\w+|luogo di nascita|comune di (?:residenza|nascita)|"
+    r"citt[aà]|residenza|domicilio|provenienza|localit[aà]|frazione|nato a|nata a|nato/a a|"
+    r"res\.?|place_of_birth|city|birthplace")
+_CELL_PLACE = re.compile(r"[ \t\"']*(?P<p>[A-ZÀ-Þ][\w'’-]*(?:[ ](?:[A-ZÀ-Þ][\w'’-]*|di|del|della|"
+                         r"dei|d['’]\w+|in|sul|sulla|al|e)){0,4})[ \t\"']*(?:\([A-Z]{2}\))?[ \t\"']*")
+_CALENDAR = {"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "lunedi",
+             "martedi", "mercoledi", "giovedi", "venerdi", "gennaio", "febbraio", "marzo", "aprile",
+             "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
+_PREV_NAME_WORD = re.compile(r"(?P<w>[A-ZÀ-Þ][\w'’]*)[ \t]+\Z")
+_SAINT_BEFORE = re.compile(r"(?i:\b(?:san|santa|santo|s\.|ss\.|santi)|\bsant['’])[ \t]*\Z")
+# After a street or a postcode abroad: "14 Orchard Lane, Tewkesbury", "31-147 Kraków".
+_ABROAD_BEFORE = re.compile(rf"(?:{NUMBER_FIRST_STREET.pattern})[ \t]*,[ \t]*\Z|"
+                            r"(?<![\w-])(?:\d{2}-\d{3}|(?:CH|D|F|A|B|L|NL|SLO|HR)-\d{4,5})[ \t]+\Z")
 _HEADING_COMMA = re.compile(r",[ \t]*\Z")
 _INSTITUTION_LINE = re.compile(
     r"(?i:\b(?:ospedale|policlinico|presidio|istituto|clinica|azienda|asl|ausl|asst|aou|aorn|"
@@ -98,7 +124,7 @@ _HOME_BEFORE = re.compile(
 class PlaceRecognizer(TextRecognizer):
     ENTITY = "LUOGO"
     NAME = "ItalianPlaceRecognizer"
-    VERSION = "4"
+    VERSION = "5"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -134,7 +160,8 @@ class PlaceRecognizer(TextRecognizer):
         near = [w for w in left if w not in {"(", ","}]
         if _CAP_BEFORE.search(text, max(0, start - 12), start):
             return "home"  # after a CAP
-        if _CIVIC_BEFORE.search(text, max(0, start - 60), start) or _STREET_AFTER.match(text, end):
+        if _CIVIC_BEFORE.search(text, max(0, start - 60), start) or _STREET_AFTER.match(text, end) or \
+                _ABROAD_BEFORE.search(text, max(0, start - 60), start):
             return "home"  # after a street and its civic number, or before it
         if _HEADING_COMMA.search(text, max(0, start - 3), start) and \
                 _HEADING_DASH_AFTER.match(text, end) and \
@@ -143,12 +170,40 @@ class PlaceRecognizer(TextRecognizer):
         if len(near) >= 2 and near[-1] in _PREPOSITIONS and (
                 near[-2] in _HEADS or near[-2].rstrip(".") in _HEADS):
             return "head"
+        if near and near[-1] in ("di", "a") and _HEAD_FAR.search(text, max(0, start - 60), start):
+            return "head_far"  # "Consultorio Familiare di San Polo", "P.O. Segni di Ozieri"
+        if self._ends_institution(text, start, end):
+            return "head"  # "Ospedale San Donato Arezzo - UOC", "(F.T. - Diabetologia Cassino)"
         if near and near[-1] in _HEADS and text[start - 1:start] == " " and \
                 near[-1] not in {"civile", "sede", "clinica"}:
             return "head_direct"  # "AUSL Bologna": enough for a comune, not for any word
         if _DATE_AFTER.match(text, end) and sentence_start(text, start):
             return "date"
         return None
+
+    def _ends_institution(self, text: str, start: int, end: int) -> bool:
+        """A place that closes an institution's name on a heading line: "Ospedale Ca' Foncello
+        Treviso - ", "AO San Pio Benevento - ". The word before it is part of the name, and a
+        first name there must follow a saint ("Ospedale Luigi Sacco" names a person)."""
+        if not (_HEADING_DASH_AFTER.match(text, end) or text[end:end + 1] == ")"):
+            return False
+        if norm(text[start:end]) not in self.gaz.comuni:
+            return False
+        line = text.rfind("\n", 0, start) + 1
+        prev = _PREV_NAME_WORD.search(text, max(line, start - 40), start)
+        if prev is None:
+            return False
+        word = prev.group("w")
+        if _SAINT_WORD.fullmatch(word):
+            return False  # "Ospedale San Donato, Arezzo": Donato is the saint's
+        if _DEPARTMENT_SUFFIX.search(word):
+            return True  # "Diabetologia Cassino"
+        if not _INSTITUTION_LINE.search(text, line, start):
+            return False
+        if self.gaz.is_first_name(word) and not _SAINT_BEFORE.search(text, max(line, prev.start() - 10),
+                                                                     prev.start("w")):
+            return False
+        return not _DEPARTMENT_SUFFIX.search(text[start:end])
 
     def _saint_comune(self, text: str, start: int, end: int) -> bool:
         """"Presidio Ospedaliero di San Polo": after a preposition, a saint's name that begins
@@ -204,7 +259,7 @@ class PlaceRecognizer(TextRecognizer):
                 sentence_start(text, w.start):
             return False
         left = left_context(text, w.start, n=1)
-        return bool(left) and left[-1] in {"a", "in", "da", "di", "presso", "ad", "verso", "to",
+        return bool(left) and left[-1] in {"a", "in", "da", "di", "presso", "ad", "verso", "to", "per",
                                            "from", "nach", "aus", "via"}
 
     def _match_comune(self, ws: list[Word], i: int, text: str) -> int:
@@ -292,7 +347,7 @@ class PlaceRecognizer(TextRecognizer):
                 re.match(r"\s*\d|[-/]", text[end:end + 3]):
             return False  # "a Keppra 500 mg", "positivo a SARS-CoV-2"
         left = left_context(text, start, n=2)
-        if text[start - 1:start] == "(" and text[end:end + 1] == ")" and len(left) >= 2 and \
+        if text[start - 1:start] == "(" and text[end:end + 1] in ("),") and len(left) >= 2 and \
                 self.gaz.is_country(left[-2].title()):
             return True
         if sentence_start(text, start) or not left:
@@ -308,6 +363,66 @@ class PlaceRecognizer(TextRecognizer):
             text, text.rfind("\n", 0, start) + 1, start) is not None
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
+        found = list(self._find(text))
+        yield from found
+        yield from self._around(text, found)
+        yield from self._column_places(text, found)
+
+    def _plain(self, name: str) -> bool:
+        """Whether every word of `name` is an Italian, clinical or allow-listed word."""
+        return all(self.gaz.is_word(w.text) or norm(w.text) in self.gaz.clinical or
+                   is_always_allowed(w.text) or norm(w.text) in _LINKERS for w in words(name))
+
+    def _around(self, text: str, found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        """Places joined to a found one: a district in brackets ("Milano (Gorla)") and places
+        in a list or route ("passato per Agadez e Sabratha", "Arezzo, Cortona")."""
+        extra: list[tuple[int, int, float]] = []
+        todo = [(s, e) for s, e, score in found if score >= 0.55]
+        taken = {(s, e) for s, e, _ in found}
+        while todo:
+            s, e = todo.pop()
+            m = _DISTRICT_AFTER.match(text, e)
+            if m is not None:
+                name = m.group("p")
+                if not (len(name) <= 3 and name.isupper()) and not self.gaz.is_country(name) \
+                        and not self._plain(name):
+                    span = m.span("p")
+                    if span not in taken:
+                        taken.add(span)
+                        extra.append((*span, 0.6))
+                continue
+            m = _JOINED_AFTER.match(text, e)
+            if m is None:
+                continue
+            name, span = m.group("p"), m.span("p")
+            known = norm(name) in self.gaz.comuni and not self._ambiguous(name) or \
+                self.gaz.is_city_abroad(name) and not self.gaz.is_name(name)
+            unknown = m.group("link").strip() in ("e", "o", "ed", "poi") and not self._plain(name) \
+                and not any(self.gaz.is_name(w.text) for w in words(name))
+            if span not in taken and (known or unknown) and not self.gaz.is_country(name) and \
+                    not upper_context(text, *span):
+                taken.add(span)
+                extra.append((*span, 0.55))
+                todo.append(span)
+        return extra
+
+    def _column_places(self, text: str,
+                       found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        """The cells of a table's place columns ("comune_res", "| Luogo di nascita |")."""
+        extra = []
+        for start, line, (a, b) in column_cells(text, _PLACE_HEADER):
+            m = _CELL_PLACE.fullmatch(line, a, b)
+            if m is None:
+                continue
+            name = m.group("p")
+            s_, e_ = start + m.start("p"), start + m.end("p")
+            if self.gaz.is_country(name) or norm(name) in self.gaz.clinical or \
+                    any(x < e_ and s_ < y for x, y, _ in found):
+                continue
+            extra.append((s_, e_, 0.6))
+        return extra
+
+    def _find(self, text: str) -> Iterator[tuple[int, int, float]]:
         ws = words(text)
         capitals = sum(w.text[:1].isupper() for w in ws)
         if len(ws) >= 30 and capitals <= len(ws) * 0.02:
@@ -338,6 +453,11 @@ class PlaceRecognizer(TextRecognizer):
                 longer = max(n, self._foreign_run(ws, i, text))
                 if strong is None and longer > n:  # "Padula Scalo, 17/07/2020"
                     strong = self._context(text, start, ws[i + longer - 1].end)
+                if strong == "head_direct" and _SAINT_WORD.match(w.text) and any(
+                        x.rstrip(".") in _INSTITUTION_HEADS or x in _INSTITUTION_HEADS
+                        for x in left_context(text, start, n=2)):
+                    i += n  # "Ospedale San Paolo, Savona": the hospital's saint, not San Paolo (BS)
+                    continue
                 if strong:
                     if strong != "head_direct":  # a frazione after its comune: "Padula Scalo"
                         n = max(n, self._foreign_run(ws, i, text))
@@ -361,12 +481,20 @@ class PlaceRecognizer(TextRecognizer):
                     continue
             else:
                 n = self._foreign_run(ws, i, text)
+                if n == 1 and (w.text.isupper() and len(w.text) <= 4 and
+                               not upper_context(text, w.start, w.end) or norm(w.text) in _CALENDAR):
+                    i += 1  # "UM 20/07/2024", "CAP 34015", "GIOVEDI 14/03": no place
+                    continue
                 if n and len(w.text) > 1 and norm(w.text) not in self.gaz.clinical and \
                         not self.gaz.is_country(text[w.start:ws[i + n - 1].end]) and \
                         not (n == 1 and self.gaz.is_country(w.text)):
                     end = ws[i + n - 1].end
                     context = self._context(text, w.start, end)
-                    if context == "head" and _SAINT_WORD.match(w.text) and \
+                    if context == "head_far" and not self._saint_comune(text, w.start, end) and all(
+                            self.gaz.is_word(x.text) or norm(x.text) in self.gaz.clinical
+                            for x in ws[i:i + n] if norm(x.text) not in _LINKERS):
+                        context = None  # "Distretto Sanitario di Base"
+                    if context in ("head", "head_far") and _SAINT_WORD.match(w.text) and \
                             self._after_institution(text, w.start) and \
                             not self._saint_comune(text, w.start, end):
                         i += n  # Policlinico di Sant'Orsola: a hospital's name
@@ -388,7 +516,7 @@ class PlaceRecognizer(TextRecognizer):
                         ["nato", "in"], ["nata", "in"], ["nati", "in"])
                     # after a hospital or a letter's place-and-date, a capitalized run is a place
                     # (after a trust's acronym only a comune: "ASST Lariana" names the trust)
-                    if context == "home" and not country or context in ("head", "date"):
+                    if context == "home" and not country or context in ("head", "head_far", "date"):
                         yield w.start, end, 0.7
                         i += n
                         continue
