@@ -1,12 +1,12 @@
-"""The analyzer on the third to seventh held-out sets of hand-written notes
-(tests/data/deid_holdout3.md ... deid_holdout7.md), each written by someone who saw neither the analyzer's
-code nor the set before it, and kept from the analyzer's tuner until the rules of a round
-were final.
+"""The analyzer on the third to ninth held-out sets of hand-written notes
+(tests/data/deid_holdout3.md ... deid_holdout9.md), each written by someone who saw neither the
+analyzer's code nor the set before it, and kept from the analyzer's tuner until the rules of a
+round were final.
 
-Each set was measured once, unseen, when it entered the repository; the third and fourth
-then became the development sets of the next round. The floors below keep what each round
-gained; the issue's target (token recall >= 0.99) is a strict xfail on the set that is
-still unseen, so it turns red the day it is met.
+Each set was measured once, unseen, when it entered the repository; sets 3 to 7 then became
+the development sets of the rounds after. The floors below keep what each round gained; the
+issue's target (token recall >= 0.99) is a strict xfail on the sets measured unseen last
+(8 and 9), so it turns red the day it is met.
 """
 
 from __future__ import annotations
@@ -25,16 +25,19 @@ from tests.gold_notes import DATA, load_gold, masked, outside_gold, predicted_sp
 # Unseen figures: measured with the rules of the round before the set entered the repository.
 SETS = {
     # unseen with round 1 (developed on deid_holdout2); development set of round 2
-    "deid_holdout3": (41, 0.9285, 0.9610, 0.99, 0.98),
+    "deid_holdout3": (41, 0.9285, 0.9610, 0.99, 0.975),
     # unseen with round 2; development set of round 3
-    "deid_holdout4": (49, 0.9359, 0.9622, 0.98, 0.97),
-    # unseen with round 3; development sets of round 4
-    "deid_holdout5": (49, 0.9375, 0.9543, 0.97, 0.95),
-    "deid_holdout6": (52, 0.9497, 0.9685, 0.96, 0.96),
-    # unseen with round 4: nobody has looked at its misses
-    "deid_holdout7": (38, 0.9679, 0.9721, 0.96, 0.965),
+    "deid_holdout4": (49, 0.9359, 0.9622, 0.985, 0.97),
+    # unseen with round 3; development sets of rounds 4 and 5
+    "deid_holdout5": (49, 0.9375, 0.9543, 0.985, 0.955),
+    "deid_holdout6": (52, 0.9497, 0.9685, 0.985, 0.965),
+    # unseen with round 4; development set of round 5
+    "deid_holdout7": (38, 0.9679, 0.9721, 0.99, 0.97),
+    # unseen with round 5: nobody has looked at their misses
+    "deid_holdout8": (45, 0.9151, 0.9559, 0.91, 0.95),
+    "deid_holdout9": (45, 0.9306, 0.9411, 0.925, 0.935),
 }
-UNSEEN = ("deid_holdout7",)
+UNSEEN = ("deid_holdout8", "deid_holdout9")
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))
@@ -99,7 +102,7 @@ def test_allow_listed_eponyms_in_the_notes_survive(name, analyzer):
 
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="issue target not met on unseen hand-written notes: token recall "
-                   "0.9679 measured on deid_holdout7 (1 404 PHI tokens)")
+                   "0.9231 measured on deid_holdout8 and deid_holdout9 (3 823 PHI tokens)")
 def test_unseen_sets_meet_the_issue_target(analyzer):
     records = [r for name in UNSEEN for r in load_gold(name)]
     report = evaluate_analyzer(records, analyzer)
