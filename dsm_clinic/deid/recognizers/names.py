@@ -559,16 +559,19 @@ class NameRecognizer(TextRecognizer):
             letters = "".join(c for c in m.group("ini") if c.isalpha()).lower()
             if letters not in _NOT_INITIALS:
                 extra.append((m.start("ini"), m.end("ini"), 0.6))
+        seen = {s for s, _, _ in extra}
         for pattern in (_LABEL_INITIALS, _LEGEND_INITIALS):
             for m in pattern.finditer(text):
                 letters = "".join(c for c in m.group("ini") if c.isalpha()).lower()
-                if letters not in _NOT_INITIALS and letters not in _NOT_CELL_INITIALS:
+                if m.start("ini") not in seen and letters not in _NOT_INITIALS and \
+                        letters not in _NOT_CELL_INITIALS:
+                    seen.add(m.start("ini"))
                     extra.append((m.start("ini"), m.end("ini"), 0.6))
         for m in _SYLLABLE_INITIALS.finditer(text):
-            if any(c.islower() for c in m.group("ini")) and \
+            if m.start("ini") not in seen and any(c.islower() for c in m.group("ini")) and \
                     _TRIGGER.search(text, max(0, m.start() - 48), m.start()):
+                seen.add(m.start("ini"))
                 extra.append((m.start("ini"), m.end("ini"), 0.6))
-        seen = {s for s, _, _ in extra}
         for m in _END_INITIALS.finditer(text):
             start = m.start("ini")
             letters = "".join(c for c in m.group("ini") if c.isalpha()).lower()
