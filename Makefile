@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 # while an unpinned torch pulls a multi-GB CUDA build. Never torchvision.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: demo test install install-dev lint bench clean
+.PHONY: demo test install install-dev lint bench clean ner-model
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check dsm_clinic tests benchmarks
+
+# The NER shipped in the package, rebuilt from tests/data and seeded synthetic notes (~3 min).
+ner-model: $(VENV)/.installed
+	rm -rf dsm_clinic/deid/data/ner
+	$(PY) -m dsm_clinic.deid.ner_train tests/data dsm_clinic/deid/data/ner
 
 bench: $(VENV)/.installed-dev
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

@@ -78,8 +78,9 @@ class DeidSettings(Strict):
         "secrets/deid-surrogate.key", description="HMAC key that makes surrogates stable per "
         "patient and not reversible without it; relative to the workspace or absolute")
     ner_model: str | None = Field(
-        None, description="a spaCy NER folder made by 'dsm-clinic deid train-ner'; the analyzer "
-        "adds it to its recognizers when set")
+        None, description="the NER the analyzer adds to its rules: absent or 'default' for the "
+        "one shipped in the package, 'none' for rules only, or a spaCy NER folder made by "
+        "'dsm-clinic deid train-ner'")
 
 
 class WorkspaceConfig(Strict):

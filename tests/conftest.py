@@ -42,10 +42,10 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def analyzer():
-    """The default de-identification analyzer (no NER layer), built once for the session."""
+    """The rule-based de-identification analyzer (no NER layer), built once for the session."""
     from dsm_clinic.deid.analyzer import build_analyzer
 
-    return build_analyzer()
+    return build_analyzer(ner_model_dir=None)
 
 
 @pytest.fixture

@@ -434,7 +434,7 @@ def test_countries_and_frequent_names(gaz):
 def test_a_saint_that_begins_a_comune_after_a_hospital_is_a_place():
     from dsm_clinic.deid.analyzer import build_analyzer
 
-    analyzer = build_analyzer()
+    analyzer = build_analyzer(ner_model_dir=None)
     # Faker's and ISTAT's lists hold frazioni and comuni like San Polo (d'Enza): a hospital
     # "di San Polo" is located there. Recall first: Sant'Orsola (Terme) is masked too.
     text = "Presidio Ospedaliero di San Polo, reparto di Medicina; trasferita all'Ospedale San Gerardo."

@@ -64,6 +64,11 @@ ENTITY_MAP: dict[str, str] = {
 # Types whose spans may hold an allow-listed eponym (an address "Via Parkinson" stays whole).
 _ALLOW_LISTED_TYPES = {"PERSONA", "LUOGO"}
 
+# The NER shipped with the package (`make ner-model` rebuilds it, see ner_train.py); build_analyzer
+# uses it unless told otherwise.
+DEFAULT_NER_DIR = Path(__file__).parent / "data" / "ner"
+DEFAULT_NER = "default"
+
 logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 
 
@@ -260,15 +265,17 @@ class Analyzer:
         return spans
 
 
-def build_analyzer(*, ner_model_dir: Path | str | None = None,
+def build_analyzer(*, ner_model_dir: Path | str | None = DEFAULT_NER,
                    score_threshold: float = DEFAULT_SCORE_THRESHOLD,
                    gazetteer_dir: Path | str | None = None,
                    max_length: int | None = None, overlap: int = 400) -> Analyzer:
     """Build the Italian analyzer; never downloads.
 
     `ner_model_dir`: a spaCy pipeline saved with `nlp.to_disk` whose labels are PHI types (from
-    `deid train-ner`); its entities join the rule-based ones. `max_length` overrides the
-    pipeline's (notes longer than it are chunked with `overlap` characters in common).
+    `deid train-ner`); its entities, checked by `recognizers.ner.check_entity`, join the
+    rule-based ones. "default" (the default) is the NER shipped in the package; None is rules
+    only. `max_length` overrides the pipeline's (notes longer than it are chunked with
+    `overlap` characters in common).
     Raises E602 for an unusable NER folder, E601 for unreadable gazetteers, E603 for bad
     options.
     """
@@ -277,6 +284,8 @@ def build_analyzer(*, ner_model_dir: Path | str | None = None,
     gaz: Gazetteers = load_gazetteers(Path(gazetteer_dir) if gazetteer_dir else None)
     labels: list[str] = []
     ner_hash = None
+    if ner_model_dir == DEFAULT_NER:
+        ner_model_dir = DEFAULT_NER_DIR
     if ner_model_dir is not None:
         nlp, labels = _load_ner_pipeline(Path(ner_model_dir))
         ner_hash = sha256_path(ner_model_dir)
@@ -303,8 +312,9 @@ def build_analyzer(*, ner_model_dir: Path | str | None = None,
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     for rec in ours + stock:
         registry.add_recognizer(rec)
-    if labels:
-        registry.add_recognizer(TrainedNerRecognizer(labels))
+    ner = TrainedNerRecognizer(labels, gazetteers=gaz) if labels else None
+    if ner is not None:
+        registry.add_recognizer(ner)
     engine = AnalyzerEngine(registry=registry, nlp_engine=_LocalSpacyEngine(nlp, labels),
                             supported_languages=[LANGUAGE],
                             context_aware_enhancer=_NoContextEnhancer())
@@ -325,8 +335,9 @@ def build_analyzer(*, ner_model_dir: Path | str | None = None,
         "recognizers": [rec.describe() for rec in ours]
         + [{"name": r.name, "class": f"{type(r).__module__}.{type(r).__qualname__}",
             "entities": r.supported_entities} for r in stock]
-        + ([TrainedNerRecognizer(labels).describe()] if labels else []),
-        "ner_model": {"sha256": ner_hash, "labels": labels} if ner_hash else None,
+        + ([ner.describe()] if ner is not None else []),
+        "ner_model": {"sha256": ner_hash, "labels": labels,
+                      "shipped": Path(ner_model_dir) == DEFAULT_NER_DIR} if ner_hash else None,
         "gazetteers": gaz.hashes,
         "allow_list": sha256_bytes(eponyms.allow_list_fingerprint().encode("utf-8")),
         "entity_map": ENTITY_MAP,

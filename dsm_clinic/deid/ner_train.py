@@ -282,3 +282,60 @@ def train_ner(
             shutil.rmtree(tmp)
         raise
     return result
+
+
+# The shipped NER (dsm_clinic/deid/data/ner): what it is trained on and how. The gold sets are
+# the hand-written notes under tests/data; the synthetic notes come from the corpus generator
+# with a fixed seed, so `make ner-model` rebuilds the same folder on the same library versions.
+DEFAULT_GOLD_SETS = ("deid_handwritten", "deid_holdout", "deid_holdout2", "deid_holdout3",
+                     "deid_holdout4", "deid_holdout5", "deid_holdout6", "deid_holdout7")
+DEFAULT_SYNTHETIC = {"notes": 300, "seed": 11}
+DEFAULT_EPOCHS = 8
+DEFAULT_SEED = 0
+
+
+def build_default_ner(gold_dir: str | Path, out_dir: str | Path, *,
+                      on_progress: Progress | None = None) -> NerResult:
+    """Train the NER shipped in the package from the hand-written sets in `gold_dir` (JSONL with
+    gold spans) and the seeded synthetic notes; write it to `out_dir` (new or empty).
+
+    Raises E660/E661/E662 as `train_ner`, E660 when a gold set is missing.
+    """
+    import json
+
+    from dsm_clinic.data.synth import synthesize_corpus
+
+    gold_dir = Path(gold_dir)
+    records: list[dict] = []
+    inputs = []
+    for name in DEFAULT_GOLD_SETS:
+        path = gold_dir / f"{name}.jsonl"
+        if not path.is_file():
+            raise error("E660", detail=f"gold set {path} is missing")
+        rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        records += rows
+        inputs.append(file_ref(path, len(rows), base=gold_dir))
+    with tempfile.TemporaryDirectory() as tmp:
+        synthesize_corpus(Path(tmp) / "synthetic", **DEFAULT_SYNTHETIC)
+        notes = Path(tmp) / "synthetic" / "notes.jsonl"
+        records += [json.loads(x) for x in notes.read_text(encoding="utf-8").splitlines()
+                    if x.strip()]
+    return train_ner(records, out_dir, epochs=DEFAULT_EPOCHS, seed=DEFAULT_SEED, inputs=inputs,
+                     data_status="synthetic", on_progress=on_progress)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m dsm_clinic.deid.ner_train GOLD_DIR OUT_DIR`: build the shipped NER."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("gold_dir")
+    parser.add_argument("out_dir")
+    args = parser.parse_args(argv)
+    result = build_default_ner(args.gold_dir, args.out_dir)
+    print(f"{result.out_dir}: dev F1 {result.overall.f1} on {result.dev_notes} notes, "
+          f"{result.seconds} s")
+
+
+if __name__ == "__main__":
+    main()

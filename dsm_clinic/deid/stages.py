@@ -16,10 +16,20 @@ from dsm_clinic.workspace import Workspace
 Mode = Literal["surrogate", "tag", "mask", "redact"]
 
 
-def ner_model_of(ws: Workspace) -> Path | None:
-    """The NER folder the workspace config names (deid.ner_model), if any."""
+def ner_model_of(ws: Workspace) -> Path | str | None:
+    """The NER the workspace config names (deid.ner_model): a folder, "default" (the one
+    shipped in the package, when the setting is absent) or None ("none": rules only)."""
     name = ws.config.deid.ner_model
-    return ws.resolve(name) if name else None
+    if name is None or name == "default":
+        return "default"
+    if name == "none":
+        return None
+    return ws.resolve(name)
+
+
+def _shown_ner(ws: Workspace) -> str | None:
+    ner = ner_model_of(ws)
+    return ner if ner is None or isinstance(ner, str) else ws.shown(ner)
 
 
 def analyzer_factory(ws: Workspace):
@@ -135,8 +145,7 @@ def deid_run(run: Run, opts: DeidRunOptions) -> dict:
                  file_ref(rejects, counts.rejected, base=ws.root)],
         parents=[artifact_dir(opts.input)],
         extra={"mode": opts.mode, "analyzer": {"config_hash": analyzer.config_hash(),
-                                               "ner_model": ws.shown(ner_model_of(ws))
-                                               if ner_model_of(ws) else None},
+                                               "ner_model": _shown_ner(ws)},
                "entities": dict(sorted(stats.entities.items())), "counts": counts.as_dict()})
     run.output(out_file, records=counts.written)
     run.output(rejects, records=counts.rejected)
