@@ -31,7 +31,7 @@ from presidio_analyzer.predefined_recognizers import (  # noqa: E402
     ItVatCodeRecognizer,
 )
 
-from dsm_clinic.deid import eponyms  # noqa: E402
+from dsm_clinic.deid import eponyms, ocr  # noqa: E402
 from dsm_clinic.deid.entities import PHI_TYPES  # noqa: E402
 from dsm_clinic.deid.gazetteers import Gazetteers, load_gazetteers  # noqa: E402
 from dsm_clinic.deid.recognizers.addresses import AddressRecognizer  # noqa: E402
@@ -43,6 +43,7 @@ from dsm_clinic.deid.recognizers.fiscal_code import (  # noqa: E402
     SpacedFiscalCodeRecognizer,
 )
 from dsm_clinic.deid.recognizers.health_card import HealthCardRecognizer  # noqa: E402
+from dsm_clinic.deid.recognizers.hl7 import Hl7Recognizer  # noqa: E402
 from dsm_clinic.deid.recognizers.iban import ItalianIbanRecognizer  # noqa: E402
 from dsm_clinic.deid.recognizers.ids import RecordNumberRecognizer  # noqa: E402
 from dsm_clinic.deid.recognizers.names import NameRecognizer  # noqa: E402
@@ -211,11 +212,12 @@ class Analyzer:
         """PHI spans of `text`, sorted and non-overlapping."""
         if not text:
             return []
-        if len(text) <= self.max_length:
-            spans = self._analyze_one(text)
+        seen = ocr.repair(text)  # same length: spans found on it hold for `text`
+        if len(seen) <= self.max_length:
+            spans = self._analyze_one(seen)
         else:
-            spans = self._analyze_chunked(text)
-        return resolve_overlaps(_remove_allowed(spans, text))
+            spans = self._analyze_chunked(seen)
+        return resolve_overlaps(_remove_allowed(spans, seen))
 
     def _analyze_one(self, text: str, offset: int = 0) -> list[Span]:
         results: list[RecognizerResult] = self.engine.analyze(
@@ -303,7 +305,7 @@ def build_analyzer(*, ner_model_dir: Path | str | None = DEFAULT_NER,
         HealthCardRecognizer(),
         ItalianPhoneRecognizer(), ItalianDateRecognizer(), AddressRecognizer(gaz),
         PlaceRecognizer(gaz), RecordNumberRecognizer(), ItalianEmailRecognizer(),
-        ItalianIbanRecognizer(), NameRecognizer(gaz),
+        ItalianIbanRecognizer(), NameRecognizer(gaz), Hl7Recognizer(),
     ]
     stock = [
         ItDriverLicenseRecognizer(), ItIdentityCardRecognizer(), ItPassportRecognizer(),

@@ -47,10 +47,10 @@ _ADDRESS = re.compile(
 _LOWER_TYPES = r"via|viale|piazza|corso|vicolo|largo|strada|contrada|località|borgo|salita|vico"
 _LOWER_ADDRESS = re.compile(
     rf"(?<![\w.])(?P<type>{_LOWER_TYPES})[ \t]+(?P<name>(?:(?:{_CONNECTORS})[ \t]+)?[a-zà-ù][a-zà-ù'’]{{2,}}"
-    rf"(?:[ \t]+(?:(?:{_CONNECTORS})[ \t]+)?[a-zà-ù][a-zà-ù'’]{{2,}}){{0,2}})[ \t]+(?:n\.?[ \t]*)?"
+    rf"(?:[ \t]+(?:(?:{_CONNECTORS})[ \t]+)?[a-zà-ù][a-zà-ù'’]{{2,}}){{0,2}})[ \t]+(?:(?:n\.?|numero)[ \t]*)?"
     r"(?P<num>\d{1,4}(?:/[a-z0-9])?|[a-z]*(?:uno|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|"
     r"undici|dodici|venti|trenta|quaranta|cinquanta|sessanta|settanta|ottanta|novanta|cento)[a-z]*)"
-    r"(?=[ \t]*(?:[,;.)\n]|\Z|int\b|citofono|scala|punto\b|virgola\b))")
+    r"(?=[ \t]*(?:[,;.)\n]|\Z|int\b|citofono|scala|punto\b|virgola\b|recapito|telefono|tel\b|cell))")
 _ROUTES = {"orale", "endovenosa", "venosa", "intramuscolare", "sottocutanea", "sublinguale",
            "inalatoria", "rettale", "transdermica", "cutanea", "nasale", "aerea", "aeree",
            "biliare", "biliari", "urinaria", "urinarie", "ottica", "ottiche", "piramidale",

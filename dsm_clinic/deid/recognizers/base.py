@@ -85,8 +85,24 @@ def upper_context(text: str, start: int, end: int, window: int = 40) -> bool:
 _SEPARATORS = ("|", "\t", ";")
 
 
+def _quoted_cells(line: str) -> list[tuple[int, int]]:
+    """Cell spans of a comma-separated row whose cells are quoted ("a","b, c",""), quotes kept."""
+    spans, start, quoted = [], 0, False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(line)))
+    return spans
+
+
 def table_cells(line: str) -> tuple[str, list[tuple[int, int]]] | None:
-    """(separator, cell spans) for a table row: cells split by |, tab or ; (3 or more)."""
+    """(separator, cell spans) for a table row: cells split by |, tab or ; (3 or more), or by
+    commas when the cells are quoted (a CSV export: "AV-CB-0771203","IACOVONE","GIULIA")."""
+    if line.count('","') >= 2:
+        return ",", _quoted_cells(line)
     for sep in _SEPARATORS:
         if line.count(sep) >= 2:
             spans, pos = [], 0

@@ -53,6 +53,15 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
     # day and abbreviated month in a table or list, no dot: "| 7 feb |", "12 gen,"
     (re.compile(r"(?<![\w./])(?:0?[1-9]|[12]\d|3[01])\s+(?:gen|feb|febr|mar|apr|mag|giu|lug|ago|"
                 r"set|ott|nov|dic)(?![\w.])", re.IGNORECASE), 0.55),
+    # day and abbreviated month joined by a hyphen, no year: "28-feb", "3-MAR"
+    (re.compile(r"(?<![\w./-])(?:0?[1-9]|[12]\d|3[01])-(?:gen|feb|mar|apr|mag|giu|lug|ago|set|ott|"
+                r"nov|dic)(?![\w.-])", re.IGNORECASE), 0.55),
+    # French: "03 janvier 2024", "1er août", "en février 2024" ("mars" and "mai" need a day or year)
+    (re.compile(r"(?<![\w./])(?:(?:0?[1-9]|[12]\d|3[01]|1er)\s+)?(?:janvier|février|fevrier|avril|"
+                r"juin|juillet|août|aout|septembre|octobre|décembre)"
+                r"(?:\s+(?:1[89]\d{2}|2[01]\d{2}))?(?!\w)"), 0.6),
+    (re.compile(r"(?<![\w./])(?:(?:0?[1-9]|[12]\d|3[01]|1er)\s+)?(?:mars|mai)\s+(?:1[89]\d{2}|2[01]\d{2})(?!\w)"
+                r"|(?<![\w./])(?:0?[1-9]|[12]\d|3[01]|1er)\s+(?:mars|mai)(?!\w)"), 0.6),
     # German (South Tyrol): "15. März 2024", "am 3. Jänner"
     (re.compile(r"(?<![\w.])(?:0?[1-9]|[12]\d|3[01])\.\s?(?:Jänner|Januar|Februar|Feber|März|April|"
                 r"Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?:\s+\d{4})?(?!\w)"),
@@ -134,7 +143,7 @@ _COMPACT = re.compile(r"(?i:data|nascita|nato|nata|dob|del|dal|il)\b[^\n\d]{0,14
 _WEEKDAY = (r"(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|lunedi|martedi|"
             r"mercoledi|giovedi|venerdi)")
 _DAY_AFTER_WORD = re.compile(
-    rf"(?<!\w)(?:(?P<wd>{_WEEKDAY})|(?P<prep>il|del|dal|al|entro\s+il|fino\s+al|a\s+partire\s+dal))\s+"
+    rf"(?<!\w)(?:(?P<wd>{_WEEKDAY}|(?:lun|mar|mer|gio|ven|sab|dom)\.?)|(?P<prep>il|del|dal|al|entro\s+il|fino\s+al|a\s+partire\s+dal))\s+"
     rf"(?P<d>{_DAY})(?!\w|[.,]\d|\s*(?:%|°|/|-\d|mg|ml|g\b|kg|anni|mesi|giorni|settimane|ore\b|volte|"
     r"cp|cpr|compresse|fiale|gocce|ui|unità|cicli|dosi|punti|cm|mm))"
     r"(?P<after>\s*(?:[.;:)|]|,(?!\d)|\s\((?!\d)|\s(?:è|e\s+il|con|per|alle|ore|h\b|mattina|pomeriggio|sera|"
@@ -156,8 +165,8 @@ _ROMAN_DAY_MONTH = re.compile(rf"(?<![\w./-])(?P<d>{_DAY}/{_ROMAN})(?![\w/-]|\.\
 # 11/2 ore 20)", "caduta notturna 13/2", "26/06: colinesterasi".
 _SLASH_DAY_MONTH = re.compile(
     rf"(?<![\w./,+-])(?P<d>{_DAY}/{_MON})(?![\w/]|[.,-]\d|\s*(?:del|dei|delle|degli|di|mg|ml|cp|"
-    r"cpr|compress|fiale|gtt|ui|die|dose|dosi|visite|sedute|cicli|volte|anni|mesi|giorni|"
-    r"settimane|ora\b|%|mm|cm|kg|bilateral|oo\b|od\b|os\b))")
+    r"cpr|compress\w*|fiale|gtt|ui|die|dose|dosi|visite|sedute|cicli|volte|anni|mesi|giorni|"
+    r"settimane|ora|%|mm|cm|kg|bilateral\w*|oo|od|os)(?!\w))")
 _SCORE_BEFORE = re.compile(
     r"(?i:forza|punteggio|score|scala|grado|classe|stadio|rapporto|ratio|frazione|adl|iadl|"
     r"katz|lawton|tinetti|barthel|mrc|gcs|nihss|mmse|moca|apgar|vas|nrs|ecog|nyha|lotto|"
@@ -191,7 +200,7 @@ _NOT_DATE_BEFORE = {"ore", "h", "h.", "alle", "dalle", "hb", "pa", "fc", "inr", 
 class ItalianDateRecognizer(TextRecognizer):
     ENTITY = "DATA"
     NAME = "ItalianDateRecognizer"
-    VERSION = "5"
+    VERSION = "6"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         taken: list[tuple[int, int]] = []
@@ -285,7 +294,8 @@ class ItalianDateRecognizer(TextRecognizer):
             pos = start
             while True:
                 m = _DAY_BEFORE_DATE.search(text, max(0, pos - 16), pos)
-                if m is None or not m.group("or") and \
+                tight = m is not None and text[m.end("d"):m.end("d") + 1] == "-"
+                if m is None or not m.group("or") and not tight and \
                         not _RANGE_WORD.search(text, max(0, m.start() - 14), m.start()):
                     break
                 if any(m.start("d") < te and ts < m.end("d") for ts, te in taken):

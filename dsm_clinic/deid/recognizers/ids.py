@@ -39,23 +39,25 @@ _KEYWORDS = (
     r"prestazione|accettazione|lettera|ricetta\s+elettronica|accession|r\.\s?g\.(?:\s*v\.\s?g\.)?|"
     r"procedimento|proc\.|atto|unit[àa]|sacca|emocomponente|avviso|iuv|pagopa|targa|"
     r"passport|passaporto|matr\.|matricole|utente|id_\w+|documento|doc\.|c\.i\.|ci|rg|cui|"
-    r"nhs(?:\s+number)?"
+    r"nhs(?:\s+number)?|hosp(?:ital)?|puc|pat|reg\.|acc\.|accession|registro|n\.?\s*registro|"
+    r"fall-?nr\.?|ipp|avs|n\.?\s*avs|caso|n\.?\s*caso|identificativo|iscrizione|serie|n\.?\s*serie"
 )
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
 _QUALIFIER = (r"(?:\s+(?:di\s+(?=[a-zà-ù]{4,15}\b))?"
               r"(?!(?:del|dal|della|dalla|il|in|al|alla|di|da|e|ed|con|per)\b)"
               r"(?-i:[a-zà-ù]{4,15}|[a-zà-ù]{2,6}\.|[A-ZÀ-Ù][a-zà-ù]{3,14}|"
-              r"(?![A-Z]{2}[ ]\d{5,}(?!\w))[A-Z]{2,5}(?=\s*(?:n\.|nr\.|n°|:)|\s+\d|\s+[A-Z]{1,5}[-/]\w))\.?){0,2}")
+              r"[A-Z]{2,5}(?=\s*(?:n\.|nr\.|n°|:)|\s+[A-Z]{1,5}[-/]\w))\.?){0,2}")
 # ("n" and "nr" need their dot or a space: the N of "cartella NEF-PN-2023-388" is the code's)
 _NUMBER_MARK = r"(?:\s*(?:n\.|n(?=\s)|nr\.|nr(?=\s)|num(?:ero)?\.?|n°|nº|#|no\.|:|=|-|\())*\s*"
 # The code itself is case-sensitive: an upper-case prefix (PZ, CC-) never a word ("del"); up to
 # three letter groups before the digits (ITA-EMR-2024-118077, URP/2024/1187).
-_CODE = (r"(?P<code>(?-i:(?:[A-Z]{2}[ ](?=\d{5,}(?!\w)))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
+# (a letter prefix may stand apart: "CIT 24/1187", "BO-DERM 0087231", "AY 2209471")
+_CODE = (r"(?P<code>(?-i:(?:[A-Z]{2,5}(?:-[A-Z]{1,5})?[ ](?=\d{2,4}[ ]?[/-][ ]?\d{2,7}(?![\w/])|\d{5,}(?!\w)))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
          r"(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
          r"(?:[-/][\dA-Z]+|\.[A-Z]{1,4}(?=\.\d)|\.\d+(?=[^\w.]|\.\d|\.?\Z|\.\s))*))")
 # "n." or "numero" before a code: any document word stands before it, three digits are enough.
 _AFTER_NUMBER = re.compile(
-    r"(?<![\w.])(?:[A-Za-zà-ù]{3,}\.?\s+)(?:[a-zà-ù]{4,15}\s+|\d{2,4}\s+)?(?:n\.|nr\.|n°|nº|N\.|Nr\.|N°|numero|num\.|no\.)"
+    r"(?<![\w.])(?:[A-Za-zà-ù]{3,}\.?\s+)(?:[a-zà-ù]{4,15}\s+|\d{2,4}\s+)?(?:n\.|nr\.|n°|nº|N\.|Nr\.|N°|numero|num\.|no\.|No\.)"
     rf"\s*:?\s*(?:(?P<spaced>\d{{3,4}}(?:[ ]\d{{1,4}}){{2,6}}|[A-Z]{{2,5}}[ ]\d{{4}}[ ]?/[ ]?\d{{3,6}})"
     rf"(?![\w])|{_CODE}(?![\w]))")
 _NOT_DOCUMENT = {"letto", "stanza", "camera", "box", "sala", "piano", "dose", "dosi", "lotto",
@@ -79,6 +81,10 @@ _PREFIXED = re.compile(
     r"|CC-\d{4}-\d{4,}|\d{4}/PS/\d{4,})(?![\w/-])")
 
 
+# A European regulation or directive: "Reg. UE 2016/679", "CE 1272/2008".
+_LAW_CODE = re.compile(r"(?:UE|CE|CEE|EU|EC)[ ]")
+
+
 def _enough_digits(code: str) -> bool:
     """Five digits, or four in a code with letters or separators: "richiesta 2021" is a year."""
     digits = sum(c.isdigit() for c in code)
@@ -90,7 +96,7 @@ def _enough_digits(code: str) -> bool:
 class RecordNumberRecognizer(TextRecognizer):
     ENTITY = "ID"
     NAME = "RecordNumberRecognizer"
-    VERSION = "4"
+    VERSION = "5"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         seen: set[tuple[int, int]] = set()
@@ -101,7 +107,7 @@ class RecordNumberRecognizer(TextRecognizer):
                 yield span[0], span[1], 0.6
         for m in _WITH_CONTEXT.finditer(text):
             code = m.group("code")
-            if not _enough_digits(code) or _DATE_LIKE.match(code):
+            if not _enough_digits(code) or _DATE_LIKE.match(code) or _LAW_CODE.match(code):
                 continue
             span = _glued_start(text, m.span("code"))
             if any(s < span[1] and span[0] < e for s, e in seen):
@@ -166,7 +172,7 @@ def _glued_start(text: str, span: tuple[int, int]) -> tuple[int, int]:
 
 
 # The NRE of an electronic prescription: region code, letter, digit, then ten digits.
-_NRE = re.compile(r"(?<![\w])\d{3}[A-Z]\d[ ]?\d{10}(?!\w)")
+_NRE = re.compile(r"(?<![\w])\d{3,4}[A-Z]\d{1,2}[ ]?\d{7,10}(?!\w)")
 # A blood unit's donation number (ISBT 128): "IT0405 24 018772".
 _DONATION = re.compile(r"(?<![\w])[A-Z]{1,2}\d{3,4}[ ]\d{2}[ ]\d{6}(?!\w)")
 # A table's record-number columns: "matricola;cognome;...", "id_sms | data_invio | ...".
@@ -175,7 +181,8 @@ _ID_HEADER = re.compile(
     r"accettazione|richiesta|tessera|documento|sacca|unit[àa])|matricola|id|id_\w+|\w+_id|codice(?:_\w+)?|cod\.?|cod_\w+|cartella|nosologico|n\.?\s*cartella|"
     r"nre|impegnativa|prenotazione|ricetta|ticket|"
     r"campione|n\.?\s*campione|pratica|protocollo|prot\.?|referto|n\.?\s*referto|sdo|"
-    r"verbale|accesso|ricovero|barcode|provetta|n\.?|numero|nr\.?|progressivo|badge")
+    r"verbale|accesso|ricovero|barcode|provetta|n\.?|numero|nr\.?|progressivo|badge|"
+    r"\w+[ _]id|id[ _]\w+|screening|randomizzazione|randomization")
 _CELL_CODE = re.compile(r"[ \t\"']*(?P<code>[A-Z0-9][A-Z0-9/._-]*)[ \t\"']*")
 
 

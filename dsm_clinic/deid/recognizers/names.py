@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 
 from dsm_clinic.deid.eponyms import is_always_allowed
-from dsm_clinic.deid.gazetteers import Gazetteers, norm
+from dsm_clinic.deid.gazetteers import Gazetteers, norm, strip_accents
 from dsm_clinic.deid.recognizers.base import (
     WORD_RE,
     TextRecognizer,
@@ -41,7 +41,7 @@ from dsm_clinic.deid.recognizers.base import (
 
 STRONG, WEAK, UNKNOWN, COMMON = "strong", "weak", "unknown", "common"
 
-_TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr\.?|mrs?\.?|ms\.?|herr|frau|"
+_TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr\.?|mme|mlle|mrs?\.?|ms\.?|herr|frau|"
           r"dott\.?\s?(?:ssa|sa)?|dottor(?:e|essa)?|dr\.?\s?(?:ssa|sa)?|prof\.?\s?(?:ssa)?|"
           r"professor(?:e|essa)?|inf\.?|i\.\s?p\.|cpsi|ing\.|avv\.|arch\.|rag\.|geom\.|don|"
           r"suor|mons\.|ost\.|tsrm|fkt|o\.?s\.?s\.?|egr\.|gent\.(?:mo|ma)?|chiar\.mo|a\.\s?s\.|"
@@ -56,12 +56,15 @@ _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degen
          r"logopedista|dietista|psicolog[oa]|assistente(?:\s+(?:sociale|sanitari[oa]))?|ostetrica|tutor|terapista|"
          r"vedov[oa]|ved\.|car[oa]|carissim[oa]|"
          r"firmato|firma|f\.to|firmato\s+digitalmente\s+da|visto\s+da|visitat[oa]\s+da|"
-         r"a\s+cura\s+d(?:i|el|ella)|compilat[oa]\s+da|trascritt[oa]\s+da|dettat[oa]\s+da|"
+         r"a\s+cura\s+d(?:i|el|ella)|compilat[oa]\s+da|visionat[oa]\s+da|valutat[oa]\s+da|trascritt[oa]\s+da|dettat[oa]\s+da|"
          r"digitat[oa]\s+da|registrat[oa]\s+da|refertato\s+da|redatto\s+da|"
          r"inviat[oa]\s+da|accompagnat[oa]\s+da(?:lla|l)?|chiamare|contattare|"
          r"socc\.|soccorritor(?:e|i|ice)|autista|aut\.|barellier[ei]|volontari[oa]|firme|"
          r"neonat[oa]|bambin[oa]|minore|campanello|wife|husband|son|daughter|mother|father|"
-         r"smonta|monta|op\.|"
+         r"smonta|monta|op\.|fam\.|famiglia|brig\.|brigadiere|m\.llo|maresciallo|app\.|appuntato|"
+         r"agente(?:\s+di\s+p\.\s?p\.)?|ins\.|collaborat(?:ore|rice)(?:\s+scolastic[oa])?|"
+         r"ass\.\s?soc(?:iale|\.)?|chiamante|lavorat(?:ore|rice)|infortunat[oa]|assicurat[oa]|"
+         r"dichiarante|segnalante|coord\.|study\s+coordinator|cra|"
          r"brother|sister|"
          r"caregiver|badante|tutore|tutrice|amministratore\s+di\s+sostegno|ads|"
          r"figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratell[oi]|sorell[ae]|nipot[ei]|"
@@ -144,6 +147,7 @@ _INITIALS = re.compile(r"(?m)^[ \t]*(?P<ini>[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.
 _NOT_INITIALS = {"nb", "ps", "pps", "uo", "sc", "cf", "as", "dh", "po", "ss", "bc", "ac", "nd",
                  "vs", "eo", "tc", "rm", "so", "us", "ar", "ca", "ok", "ao", "ur", "ds", "sa",
                  "cc", "sr", "pm", "am", "ci", "rx", "ecg", "asl", "usl", "uoc", "uos", "ssn",
+                 "aor", "aou", "asp", "ats", "ulss", "irccs",
                  "spa", "srl", "snc", "sas", "nn", "aa", "ll", "vv", "dd", "ff", "pp"}
 _RELATIVE = re.compile(
     r"(?:figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratello|sorella|nipote|nonn[oa]|"
@@ -179,7 +183,7 @@ _END_INITIALS = re.compile(r"(?P<ini>(?<![\w.])[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z
 # Initials after a label's colon ("Trascritto da: E.P. il", "Donna: Y.M. (iniziali") or
 # opening a line before a slash, dash or arrow ("S.K. / tutor", "F.M. -> Iannace L.").
 _LABEL_INITIALS = re.compile(
-    r"(?:(?<=:)[ \t]*|(?m:^)[ \t]*|(?<=\()[ \t]*)(?P<ini>(?<![\w.])[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?)"
+    r"(?:(?<=:)[ \t]*|(?m:^)[ \t]*(?:\d{1,2}[).][ \t]*)?|(?<=\()[ \t]*)(?P<ini>(?<![\w.])[A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?)"
     r"(?=[ \t]*(?:\n|\Z|[/(),;]|->|[-–][ \t]|il[ \t]|del[ \t]))")
 # A legend of signatures: "Sigle: AB = ass. san. Anna Bertolini; MF = inf. Mattia Fedri".
 _LEGEND_INITIALS = re.compile(r"(?:(?<=[:;,])|(?m:^))[ \t]*(?P<ini>[A-Z]{2,3})[ \t]*=[ \t]*"
@@ -191,6 +195,19 @@ _SIGN_OFF_NAME = re.compile(
     r"(?im:^[ \t]*(?:grazie(?:\s+mille)?|saluti|cordiali\s+saluti|distinti\s+saluti|un\s+saluto|"
     r"un\s+caro\s+saluto|a\s+presto|ciao|buon\s+lavoro|buona\s+giornata)[ \t]*[,!.]?[ \t]*\n?[ \t]*)"
     r"(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,14})[ \t]*[.!]?[ \t]*(?=\n|\Z)")
+# A maiden name after "nata"/"née" in brackets or after a name: "Zora Kosmina (nata Sosič)".
+_MAIDEN = re.compile(r"(?:\(|,|(?<=\w)[ \t])[ \t]*(?:nata|née|nee|geb\.|geborene)[ \t]+(?P<n>[A-ZÀ-Þ][\w'’-]+)(?=[ \t]*[),]|[ \t]*$|[ \t]+(?:née|nata|n\.)\b)", re.MULTILINE)
+# A business named after its owner: "Onoranze Funebri Zobec", "Studio Dentistico Ferrante".
+_BUSINESS_NAME = re.compile(
+    r"(?i:onoranze[ \t]+funebri|pompe[ \t]+funebri|studio[ \t]+(?:dentistico|medico|legale|"
+    r"odontoiatrico|notarile|associato)|impresa[ \t]+edile|ditta|f\.lli|fratelli|autotrasporti|"
+    r"officina)[ \t]+(?P<n>[A-ZÀ-Þ][\w'’-]+(?:[ \t](?:&|e)[ \t][A-ZÀ-Þ][\w'’-]+)?)")
+# The sender of a chat message: "12/04/24, 07:58 - Carmela Gentile: ...", "[09:16] Coord. Rita: ...".
+_CHAT_SENDER = re.compile(
+    r"(?m)^[ \t]*(?:\[?\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+\d{1,2}[:.]\d{2}(?::\d{2})?\]?[ \t]*[-–]?|"
+    r"\[\d{1,2}[:.]\d{2}(?::\d{2})?\])[ \t]*(?:(?i:coord\.|inf\.|dott\.(?:ssa)?|dr\.(?:ssa)?|oss)[ \t]*)?"
+    r"(?P<n>[A-ZÀ-Þ][\w'’-]+(?:[ \t](?!(?:OSS|MMG|AS|INF)\b)[A-ZÀ-Þ][\w'’-]+){0,2})"
+    r"(?:[ \t]+(?:OSS|inf\.|MMG|AS|INF))?[ \t]*:")
 # A name in another script in brackets after a name: "HU Xiaoling (胡晓玲)".
 _OTHER_SCRIPT_AFTER = re.compile(
     r"[ \t]*\([ \t]*(?P<n>[\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff"
@@ -268,7 +285,8 @@ class NameRecognizer(TextRecognizer):
                 main = key[len(prefix):]
                 break
         parts = [p for p in re.split(r"-", main) if p]
-        tok.first = any(p in self.gaz.first_names for p in parts) or key in self.gaz.first_names
+        tok.first = any(p in self.gaz.first_names for p in parts) or key in self.gaz.first_names \
+            or strip_accents(key) in self.gaz.first_names
         tok.surname = any(p in self.gaz.surnames for p in parts) or key in self.gaz.surnames
         # A word is common when every part is an Italian or clinical word; an apostrophe
         # surname (D'Angelo) is never common, "dell'ospedale" never capitalized mid-sentence.
@@ -346,6 +364,9 @@ class NameRecognizer(TextRecognizer):
         if trigger == "field" and not t.clinical and (
                 not seg or t.text.isupper() and seg[-1].text.isupper() or seg[-1].particle):
             return True  # "Cognome: PITONI", "Cognome e nome: LO BUE ROSALIA": a form's value
+        if t.clinical and trigger == "title" and not seg and norm(t.text) in self.gaz.surnames \
+                and t.text[:1].isupper() and not _TRIGGER_WORD.fullmatch(t.text):
+            return True  # "sig.ra Gentile (letto 7)": after a title, a surname that is a word too
         if t.clinical:
             # a surname that is a clinical word ("Signora Eco G."): only as the first word after
             # a title or role, with an initial or a first name after it
@@ -543,6 +564,14 @@ class NameRecognizer(TextRecognizer):
             m = _OTHER_SCRIPT_AFTER.match(text, end)
             if m and score >= 0.6:
                 extra.append((m.start("n"), m.end("n"), 0.7))
+        for pattern in (_MAIDEN, _BUSINESS_NAME, _CHAT_SENDER):
+            for m in pattern.finditer(text):
+                words_ = [w for w in re.split(r"[ \t]+(?:&|e)?[ \t]*", m.group("n")) if w]
+                # a name word that is no plain word ("Zobec") or a first name ("Carmela
+                # Gentile"); "Nota:", "Sistema:" and "Ortopedia" name no one
+                if any(norm(w) in self.gaz.first_names or not self.gaz.is_word(w) for w in words_) \
+                        and not (len(words_) == 1 and norm(words_[0]) in self.gaz.clinical):
+                    extra.append((m.start("n"), m.end("n"), 0.6))
         for m in _SIGN_OFF_NAME.finditer(text):
             key = norm(m.group("n"))
             if key not in self.gaz.clinical and key not in _FUNCTION_WORDS and \

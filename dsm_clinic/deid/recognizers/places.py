@@ -46,7 +46,7 @@ _HEADS = {"comune", "provincia", "città", "citta", "ospedale", "p.o.", "po", "o
           "università", "universita", "ateneo", "aorn", "tangenziale",
           "stazione", "aeroporto", "porto", "penitenziari",
           "penitenziario", "circondariale", "istituti", "istituto", "carceri", "ast", "urp",
-          "frontiera", "turistica", "guardia"}
+          "frontiera", "turistica", "guardia", "amb.", "ambulatorio", "universität"}
 # Hospitals and institutions: a saint's name after them names the building, not a place.
 _INSTITUTION_HEADS = {"ospedale", "policlinico", "clinica", "istituto", "presidio", "casa",
                       "cura", "hospice", "fondazione", "irccs", "rsa", "p.o.", "po"}
@@ -59,7 +59,7 @@ _PREPOSITIONS = {"a", "in", "da", "di", "ad", "presso", "per", "verso", "dal", "
 _LINKERS = {"di", "del", "della", "dei", "delle", "sul", "sulla", "in", "d'", "de", "san",
             "santa", "sant'", "s."}
 _DATE_AFTER = re.compile(
-    r"\s*,?\s*(?:(?:l[iì]|addì|addi|am)\.?,?\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[°.]?\s+[a-zä]+\s+\d{4}"
+    r"\s*,?\s*(?:(?:l[iì]|addì|addi|am|den|le)\.?,?\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[°.]?\s+[a-zä]+\s+\d{4}"
     r"|\d{4}-\d{2}-\d{2}|(?<=ì )[a-z]+\s+(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|"
     r"agosto|settembre|ottobre|novembre|dicembre))", re.IGNORECASE)
 _MAX_TOKENS = 7
@@ -82,8 +82,8 @@ _HEAD_FAR = re.compile(
 # A district in brackets after a place: "20126 Milano (Gorla)".
 _DISTRICT_AFTER = re.compile(r"[ \t]*\((?P<p>[A-ZÀ-Þ][\w'’]+(?:[ \t](?:di|del|della|[A-ZÀ-Þ][\w'’]+)){0,3})\)")
 # Another place after a found one, in a list or a route.
-_JOINED_AFTER = re.compile(r"(?P<link>[ \t]*,[ \t]*|[ \t]+(?:e|ed|o|poi)[ \t]+)"
-                           r"(?P<p>[A-ZÀ-Þ][\w'’]+(?:[ \t][A-ZÀ-Þ][\w'’]+){0,2})(?![\w'’-])")
+_JOINED_AFTER = re.compile(r"(?P<link>[ \t]*,[ \t]*|[ \t]+(?:e|ed|o|poi)[ \t]+|[ \t]*/[ \t]*)"
+                           r"(?P<p>(?:St\.[ ]?)?[A-ZÀ-Þ][\w'’-]+(?:[ \t][A-ZÀ-Þ][\w'’]+){0,2})(?![\w'’-])")
 # A table's place columns: "comune_res", "Luogo di nascita", "| Residenza |".
 _PLACE_HEADER = re.compile(
     r"comune|comune[_ ]\w+|luogo|luogo[_ ]\w+|luogo di nascita|comune di (?:residenza|nascita)|"
@@ -94,6 +94,7 @@ _CELL_PLACE = re.compile(r"[ \t\"']*(?P<p>[A-ZÀ-Þ][\w'’-]*(?:[ ](?:[A-ZÀ-Þ
 _CALENDAR = {"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "lunedi",
              "martedi", "mercoledi", "giovedi", "venerdi", "gennaio", "febbraio", "marzo", "aprile",
              "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
+_PO_BEFORE = re.compile(r"(?i:(?<![\w.])p\.[ ]?o\.)[ \t]*\Z")
 _PREV_NAME_WORD = re.compile(r"(?P<w>[A-ZÀ-Þ][\w'’]*)[ \t]+\Z")
 _SAINT_BEFORE = re.compile(r"(?i:\b(?:san|santa|santo|s\.|ss\.|santi)|\bsant['’])[ \t]*\Z")
 # After a street or a postcode abroad: "14 Orchard Lane, Tewkesbury", "31-147 Kraków".
@@ -101,7 +102,8 @@ _ABROAD_BEFORE = re.compile(rf"(?:{NUMBER_FIRST_STREET.pattern})[ \t]*,[ \t]*\Z|
                             r"(?<![\w-])(?:\d{2}-\d{3}|(?:CH|D|F|A|B|L|NL|SLO|HR)-\d{4,5})[ \t]+\Z")
 _HEADING_COMMA = re.compile(r",[ \t]*\Z")
 _INSTITUTION_LINE = re.compile(
-    r"(?i:\b(?:ospedale|policlinico|presidio|istituto|clinica|azienda|asl|ausl|asst|aou|aorn|"
+    r"(?i:\b(?:ospedale|policlinico|presidio|istituto|clinica|azienda|asl|ausl|asst|aou|aorn|aor|"
+    r"a\.o\.(?:r\.|u\.)?|p\.o\.|"
     r"irccs|universit[àa]|casa\s+di\s+cura|centro|hospice|rsa|studio|ambulatorio))")
 _ABBREVIATIONS = {"St", "S", "Ss", "Sta", "Sto", "Mt", "Ste", "SS", "ST"}  # St.Jakob, S. Agata
 _CAP_BEFORE = re.compile(r"(?<![\w./-])(?<!\d[ \t])\d{5}[ \t]*[-–]?[ \t]*\Z")
@@ -118,13 +120,13 @@ _HOME_BEFORE = re.compile(
     r"\b(?:comune|luogo|provincia)\s+di\s+[a-zà-ù]+\s*:|"
     r"\bres\.|\b(?:domicilio|residenza)\s*,|"
     r"\b(?:residenza|domicilio|nascita|"
-    r"luogo\s+di\s+nascita|comune|località|loc\.|citt[aà])\s*:)\s*$", re.IGNORECASE)
+    r"luogo\s+di\s+nascita|luogo|comune|località|loc\.|citt[aà])\s*:)\s*$", re.IGNORECASE)
 
 
 class PlaceRecognizer(TextRecognizer):
     ENTITY = "LUOGO"
     NAME = "ItalianPlaceRecognizer"
-    VERSION = "5"
+    VERSION = "6"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -174,6 +176,8 @@ class PlaceRecognizer(TextRecognizer):
             return "head_far"  # "Consultorio Familiare di San Polo", "P.O. Segni di Ozieri"
         if self._ends_institution(text, start, end):
             return "head"  # "Ospedale San Donato Arezzo - UOC", "(F.T. - Diabetologia Cassino)"
+        if _PO_BEFORE.search(text, max(0, start - 8), start):
+            return "head_direct"  # "P.O. Monfalcone"
         if near and near[-1] in _HEADS and text[start - 1:start] == " " and \
                 near[-1] not in {"civile", "sede", "clinica"}:
             return "head_direct"  # "AUSL Bologna": enough for a comune, not for any word
@@ -259,7 +263,7 @@ class PlaceRecognizer(TextRecognizer):
                 sentence_start(text, w.start):
             return False
         left = left_context(text, w.start, n=1)
-        return bool(left) and left[-1] in {"a", "in", "da", "di", "presso", "ad", "verso", "to", "per",
+        return bool(left) and left[-1] in {"a", "in", "da", "di", "presso", "ad", "verso", "to", "per", "à",
                                            "from", "nach", "aus", "via"}
 
     def _match_comune(self, ws: list[Word], i: int, text: str) -> int:
@@ -397,7 +401,7 @@ class PlaceRecognizer(TextRecognizer):
             name, span = m.group("p"), m.span("p")
             known = norm(name) in self.gaz.comuni and not self._ambiguous(name) or \
                 self.gaz.is_city_abroad(name) and not self.gaz.is_name(name)
-            unknown = m.group("link").strip() in ("e", "o", "ed", "poi") and not self._plain(name) \
+            unknown = m.group("link").strip() in ("e", "o", "ed", "poi", "/") and not self._plain(name) \
                 and not any(self.gaz.is_name(w.text) for w in words(name))
             if span not in taken and (known or unknown) and not self.gaz.is_country(name) and \
                     not upper_context(text, *span):
@@ -448,7 +452,7 @@ class PlaceRecognizer(TextRecognizer):
                 start, end = w.start, ws[i + n - 1].end
                 name = text[start:end]
                 strong = self._context(text, start, end)
-                if strong is None and text[start - 1:start] == "(" and text[end:end + 1] == ")":
+                if strong is None and text[start - 1:start] == "(" and text[end:end + 1] in "),":
                     strong = "paren"  # "presso altro centro (Avellino)"
                 longer = max(n, self._foreign_run(ws, i, text))
                 if strong is None and longer > n:  # "Padula Scalo, 17/07/2020"
