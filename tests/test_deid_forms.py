@@ -413,3 +413,134 @@ def test_initials_legends_form_fields_and_sign_offs(gaz, text, names):
 ])
 def test_abbreviations_and_sign_off_words_are_not_names(gaz, text):
     assert found(NameRecognizer(gaz), text) == []
+
+
+# --- round 6: forms seen in the eighth and ninth held-out sets
+
+def test_hl7_segments_by_field_position():
+    from dsm_clinic.deid.recognizers.hl7 import Hl7Recognizer
+    msg = ("MSH|^~\\&|ADT|PO_X|LIS|LAB|202403180932||ADT^A01|MSG000451877|P|2.5\n"
+           "PID|1||PZ00988213^^^PO^MR||HOXHA^ARBEN^^^^^L||19790611|M|||VIA DEL GALLITELLO 85^^"
+           "POTENZA^^85100^ITA||0971445102^PRN\n"
+           "PV1|1|I|PSI^^06^SPDC||||^CARLUCCI^DONATO^^^DR\n"
+           "NK1|1|HOXHA^DRITAN|BRO^fratello\n"
+           "DG1|1||F23^Disturbo psicotico acuto^ICD10\n")
+    got = sorted((msg[r.start:r.end], r.entity_type)
+                 for r in Hl7Recognizer().analyze(msg, [], None))
+    assert got == sorted([
+        ("202403180932", "DATA"), ("MSG000451877", "ID"), ("PZ00988213", "ID"),
+        ("HOXHA", "PERSONA"), ("ARBEN", "PERSONA"), ("19790611", "DATA"),
+        ("VIA DEL GALLITELLO 85", "INDIRIZZO"), ("POTENZA", "LUOGO"), ("85100", "INDIRIZZO"),
+        ("0971445102", "TELEFONO"), ("CARLUCCI", "PERSONA"), ("DONATO", "PERSONA"),
+        ("HOXHA", "PERSONA"), ("DRITAN", "PERSONA")])
+    # a table with bars is no HL7 message
+    assert Hl7Recognizer().analyze("| PID | 3 |\n| Farmaco | 20 |\n", [], None) == []
+
+
+def test_ocr_repair_keeps_length_and_leaves_clean_notes_alone():
+    from dsm_clinic.deid.ocr import repair
+    fax = ("FAX O8/O4/2O24 1O:17 DA: O971 4431O2 A: CSM P0TENZA\nVia Pretoria 2l8 - 851OO Potenza\n"
+           "il Sig. Santarsiero Nico1a, nato i1 l4/11/1979, al 347 l9O 22 8l")
+    fixed = repair(fax)
+    assert len(fixed) == len(fax)
+    assert "08/04/2024 10:17" in fixed and "0971 443102" in fixed and "POTENZA" in fixed
+    assert "85100" in fixed and "Nicola" in fixed and "14/11/1979" in fixed and "347 190 22 81" in fixed
+    for clean in ("PA 120/80, O2 2 l/min, pT1c N0, B12 300", "Vit. B12, Hb1Ac 6,5; T1 e L1-L2; lotto 2O24"):
+        assert repair(clean) == clean
+
+
+def test_quoted_csv_export_columns(gaz):
+    csv = ('"cod_av","cognome","nome","data_nascita","comune_res","scuola"\n'
+           '"AV-CB-0771203","IACOVONE","GIULIA","14/05/2018","Campobasso","IC Jovine"\n'
+           '"AV-CB-0771318","DI IORIO","SOLE","02/09/2017","Ferrazzano","IC Jovine"\n')
+    assert found(NameRecognizer(gaz), csv) == ["DI IORIO", "GIULIA", "IACOVONE", "SOLE"]
+    assert found(PlaceRecognizer(gaz), csv) == ["Campobasso", "Ferrazzano"]
+    assert found(RecordNumberRecognizer(), csv) == ["AV-CB-0771203", "AV-CB-0771318"]
+    assert found(ItalianDateRecognizer(), csv) == ["02/09/2017", "14/05/2018"]
+
+
+@pytest.mark.parametrize("text,names", [
+    ("12/04/24, 07:58 - Carmela Gentile: buongiorno teresa", ["Carmela Gentile"]),
+    ("[09:16] Coord. Rita: pieni 15/15.\n[10:03] Rosetta OSS: ok", ["Rita", "Rosetta"]),
+    ("moglie Zora Kosmina (nata Sosič), figlio Igor", ["Igor", "Sosič", "Zora Kosmina"]),
+    ("la famiglia (Onoranze Funebri Zobec, tel. 040 299 117).", ["Zobec"]),
+    ("presso Studio Dentistico Ferrante – ok", ["Ferrante"]),
+    ("confronti dei vicini, fam. Deiana, agitazione", ["Deiana"]),
+    ("stazione di Bortigali (brig. Fenu). Si", ["Fenu"]),
+    ("Personale: ins. Mojca Kralj, collaboratrice scolastica Silvana.", ["Mojca Kralj", "Silvana"]),
+    ("mar 5/3 09:40 – CHENAL Joséphine (1^A) cefalea", ["CHENAL Joséphine"]),
+    ("03/02 ore 23.10 – sig.ra Gentile (letto 7) agitata", ["Gentile"]),
+    ("4) P.R., 58 a., caso esterno", ["P.R."]),
+])
+def test_chat_senders_maiden_names_businesses_and_roles(gaz, text, names):
+    got = set(found(NameRecognizer(gaz), text))
+    # a part found by another rule too ("Carmela" of "Carmela Gentile") merges in the analyzer
+    assert sorted(g for g in got if not any(g != o and g in o for o in got)) == sorted(names)
+
+
+@pytest.mark.parametrize("text", [
+    "[10:00] Nota: ok\n12/03/24, 10:00 - Sistema: messaggio inviato",
+    "Gentile dott.ssa, la ringrazio; Gentile Signora",
+    "ditta Ortopedia Srl; Studio Medico Associato",
+])
+def test_chat_and_business_look_alikes(gaz, text):
+    assert found(NameRecognizer(gaz), text) == []
+
+
+@pytest.mark.parametrize("text,dates", [
+    ("estrazione 3.6 programmata.\n05/04 dichiara sciopero della fame", ["05/04"]),
+    ("registro accessi sett. 4-8 marzo 2024", ["4", "8 marzo 2024"]),
+    ("Prossimo accesso: gio 18.", ["18"]),
+    ("| Sintrom 4 | 2,8 | 28-feb |", ["28-feb"]),
+    ("Sfax, le 03 janvier 2024; en février 2024; à partir du 1er août; mars 2015",
+     ["03 janvier 2024", "1er août", "février 2024", "mars 2015"]),
+])
+def test_diary_ranges_weekday_abbreviations_and_french_dates(text, dates):
+    assert found(ItalianDateRecognizer(), text) == sorted(dates)
+
+
+@pytest.mark.parametrize("text", [
+    "Hb 4-8 mg; il 2-3 cp; 1/2 compresse; 3/4 die",
+    "le mai; la mars; Reg. UE 2016/679",
+])
+def test_ranges_of_doses_and_french_words_are_not_dates(text):
+    assert found(ItalianDateRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,code", [
+    ("codice iscrizione CRT-CAM 22-0871, ultimo", "CRT-CAM 22-0871"),
+    ("N. prenotazione BO-DERM 0087231 - martedì", "BO-DERM 0087231"),
+    ("campione n. CIT 24/1187; esito", "CIT 24/1187"),
+    ("MDC   Acc. RIS 24/0045581", "RIS 24/0045581"),
+    ("Reg. RZ-24-060713    Peso", "RZ-24-060713"),
+    ("Identificativo telematico A24INF7719238", "A24INF7719238"),
+    ("N. caso 9.104.772", "9.104.772"),
+    ("Fall-Nr. 0044817726", "0044817726"),
+    ("NHS No. 943 476 5919 ", "943 476 5919"),
+    ("certificato INPS (PUC 17638441) per", "17638441"),
+    ("Impegnativa (NRE): 0401A4 1234567 – Medico", "0401A4 1234567"),
+])
+def test_record_numbers_with_separate_prefixes_and_foreign_cues(text, code):
+    assert found(RecordNumberRecognizer(), text) == [code]
+
+
+def test_regulations_are_not_record_numbers():
+    assert found(RecordNumberRecognizer(), "ai sensi del Reg. UE 2016/679 e del Reg. CE 1272/2008") == []
+
+
+@pytest.mark.parametrize("text,places", [
+    ("Punto nascita: P.O. Monfalcone", ["Monfalcone"]),
+    ("SOCCORSO – A.O.R. San Carlo, Potenza – VERBALE", ["Potenza"]),
+    ("Luogo: Bacău (ROMANIA)", ["Bacău"]),
+    ("91 aa, Ortisei/St. Ulrich, Via Rezia 142", ["Ortisei", "St. Ulrich"]),
+    ("la nipote (Pont-Saint-Martin, 0125 80 44 17).", ["Pont-Saint-Martin"]),
+    ("Klinik der Universität München\nMünchen, den 18.11.2024", ["München", "München"]),
+    ("MMG dr. Rodigari (amb. di Premadio mar-gio)", ["Premadio"]),
+])
+def test_places_after_hospital_abbreviations_fields_and_in_two_languages(gaz, text, places):
+    assert found(PlaceRecognizer(gaz), text) == sorted(places)
+
+
+def test_dictated_street_with_its_number_in_words(gaz):
+    assert found(AddressRecognizer(gaz), "residente a venafro in via colonia giulia numero "
+                 "trentadue recapito tre") == ["via colonia giulia numero trentadue"]

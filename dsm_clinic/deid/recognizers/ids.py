@@ -46,13 +46,15 @@ _KEYWORDS = (
 _QUALIFIER = (r"(?:\s+(?:di\s+(?=[a-zà-ù]{4,15}\b))?"
               r"(?!(?:del|dal|della|dalla|il|in|al|alla|di|da|e|ed|con|per)\b)"
               r"(?-i:[a-zà-ù]{4,15}|[a-zà-ù]{2,6}\.|[A-ZÀ-Ù][a-zà-ù]{3,14}|"
-              r"[A-Z]{2,5}(?=\s*(?:n\.|nr\.|n°|:)|\s+[A-Z]{1,5}[-/]\w))\.?){0,2}")
+              r"[A-Z]{2,5}(?=\s*(?:n\.|nr\.|n°|:)|\s+[A-Z]{1,5}[-/]\w)|"
+              r"(?:INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP)(?=\s+\d))\.?){0,2}")
 # ("n" and "nr" need their dot or a space: the N of "cartella NEF-PN-2023-388" is the code's)
 _NUMBER_MARK = r"(?:\s*(?:n\.|n(?=\s)|nr\.|nr(?=\s)|num(?:ero)?\.?|n°|nº|#|no\.|:|=|-|\())*\s*"
 # The code itself is case-sensitive: an upper-case prefix (PZ, CC-) never a word ("del"); up to
 # three letter groups before the digits (ITA-EMR-2024-118077, URP/2024/1187).
 # (a letter prefix may stand apart: "CIT 24/1187", "BO-DERM 0087231", "AY 2209471")
-_CODE = (r"(?P<code>(?-i:(?:[A-Z]{2,5}(?:-[A-Z]{1,5})?[ ](?=\d{2,4}[ ]?[/-][ ]?\d{2,7}(?![\w/])|\d{5,}(?!\w)))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
+_CODE = (r"(?P<code>(?-i:(?:(?!(?:INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|UE|CE|CEE|EU)[ ])"
+         r"[A-Z]{2,5}(?:-[A-Z]{1,5})?[ ](?=\d{2,4}[/-]\d{2,7}(?![\w/])|\d{5,}(?!\w)))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
          r"(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
          r"(?:[-/][\dA-Z]+|\.[A-Z]{1,4}(?=\.\d)|\.\d+(?=[^\w.]|\.\d|\.?\Z|\.\s))*))")
 # "n." or "numero" before a code: any document word stands before it, three digits are enough.

@@ -365,7 +365,9 @@ class NameRecognizer(TextRecognizer):
                 not seg or t.text.isupper() and seg[-1].text.isupper() or seg[-1].particle):
             return True  # "Cognome: PITONI", "Cognome e nome: LO BUE ROSALIA": a form's value
         if t.clinical and trigger == "title" and not seg and norm(t.text) in self.gaz.surnames \
-                and t.text[:1].isupper() and not _TRIGGER_WORD.fullmatch(t.text):
+                and t.text[:1].isupper() and not _TRIGGER_WORD.fullmatch(t.text) and \
+                norm(t.text) not in _FUNCTION_WORDS and text[t.start - 1:t.start] == " " and \
+                "\n" not in text[max(0, t.start - 12):t.start]:
             return True  # "sig.ra Gentile (letto 7)": after a title, a surname that is a word too
         if t.clinical:
             # a surname that is a clinical word ("Signora Eco G."): only as the first word after

@@ -94,6 +94,7 @@ _CELL_PLACE = re.compile(r"[ \t\"']*(?P<p>[A-ZÀ-Þ][\w'’-]*(?:[ ](?:[A-ZÀ-Þ
 _CALENDAR = {"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "lunedi",
              "martedi", "mercoledi", "giovedi", "venerdi", "gennaio", "febbraio", "marzo", "aprile",
              "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
+_OF_PLACE_AFTER = re.compile(r"[ \t]+(?:di|de|in)[ \t]+[A-ZÀ-Þ]")  # "P.O. Segni di Ozieri"
 _PO_BEFORE = re.compile(r"(?i:(?<![\w.])p\.[ ]?o\.)[ \t]*\Z")
 _PREV_NAME_WORD = re.compile(r"(?P<w>[A-ZÀ-Þ][\w'’]*)[ \t]+\Z")
 _SAINT_BEFORE = re.compile(r"(?i:\b(?:san|santa|santo|s\.|ss\.|santi)|\bsant['’])[ \t]*\Z")
@@ -176,7 +177,8 @@ class PlaceRecognizer(TextRecognizer):
             return "head_far"  # "Consultorio Familiare di San Polo", "P.O. Segni di Ozieri"
         if self._ends_institution(text, start, end):
             return "head"  # "Ospedale San Donato Arezzo - UOC", "(F.T. - Diabetologia Cassino)"
-        if _PO_BEFORE.search(text, max(0, start - 8), start):
+        if _PO_BEFORE.search(text, max(0, start - 8), start) and \
+                not self._ambiguous(text[start:end]) and not _OF_PLACE_AFTER.match(text, end):
             return "head_direct"  # "P.O. Monfalcone"
         if near and near[-1] in _HEADS and text[start - 1:start] == " " and \
                 near[-1] not in {"civile", "sede", "clinica"}:
@@ -455,7 +457,8 @@ class PlaceRecognizer(TextRecognizer):
                 if strong is None and text[start - 1:start] == "(" and text[end:end + 1] in "),":
                     strong = "paren"  # "presso altro centro (Avellino)"
                 longer = max(n, self._foreign_run(ws, i, text))
-                if strong is None and longer > n:  # "Padula Scalo, 17/07/2020"
+                if strong is None and longer > n and not any(
+                        norm(x.text) in _LINKERS for x in ws[i:i + longer]):  # "Padula Scalo, 17/07/2020"
                     strong = self._context(text, start, ws[i + longer - 1].end)
                 if strong == "head_direct" and _SAINT_WORD.match(w.text) and any(
                         x.rstrip(".") in _INSTITUTION_HEADS or x in _INSTITUTION_HEADS
@@ -506,6 +509,11 @@ class PlaceRecognizer(TextRecognizer):
                     if context == "date" and n == 1 and self.gaz.is_word(w.text) and \
                             text[end:end + 1] != ",":
                         i += 1  # "Data 18/04/2024": a heading; "Conscio, 12/03/2021" a place
+                        continue
+                    if context == "head_direct" and n == 1 and self.gaz.is_city_abroad(w.text) \
+                            and not self.gaz.is_word(w.text):
+                        yield w.start, end, 0.6  # "Universität München"
+                        i += n
                         continue
                     if context is None and self._city_abroad(text, ws, i, n):
                         yield w.start, end, 0.6
