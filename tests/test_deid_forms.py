@@ -544,3 +544,90 @@ def test_places_after_hospital_abbreviations_fields_and_in_two_languages(gaz, te
 def test_dictated_street_with_its_number_in_words(gaz):
     assert found(AddressRecognizer(gaz), "residente a venafro in via colonia giulia numero "
                  "trentadue recapito tre") == ["via colonia giulia numero trentadue"]
+
+
+# --- round 7: forms seen in the tenth and eleventh held-out sets
+
+@pytest.mark.parametrize("text,code", [
+    ("priorità B (ricetta NRE 1100A4 0221 8776).", "1100A4 0221 8776"),
+    ("(impegnativa n. 130A4 1182 6634), tutore", "130A4 1182 6634"),
+    ("Ricetta dematerializzata n. 2000A 7733102984.", "2000A 7733102984"),
+    ("(regolare con PdS n. I06Y 2278815)", "I06Y 2278815"),
+    ("PdS per richiesta asilo n. L 1188402. Buona", "L 1188402"),
+    ("motociclo targato EY 42871.", "EY 42871"),
+    ("Biopsie (n. ISTO 24/10871).", "ISTO 24/10871"),
+])
+def test_prescriptions_permits_plates_and_bracketed_numbers(text, code):
+    assert found(RecordNumberRecognizer(), text) == [code]
+
+
+@pytest.mark.parametrize("text,dates", [
+    ("contagiosità stimato 10/4-18/4. Esposizioni", ["10/4", "18/4"]),
+    ("Holter 24h (registrazione 20-21/09): ritmo", ["20", "21/09"]),
+    ("nata a Jesi il 28 / 04 / 1979  codice", ["28 / 04 / 1979"]),
+    ("A13 Data parto precedente: 14 04 2020", ["14 04 2020"]),
+    ("A4 Data di nascita: 27081988\nA5", ["27081988"]),
+    ("Il giorno 26 è stata valutata", ["26"]),
+])
+def test_day_ranges_spaced_and_compact_dates(text, dates):
+    assert found(ItalianDateRecognizer(), text) == sorted(dates)
+
+
+@pytest.mark.parametrize("text", [
+    "PA 120/80-130/85, grado 2/4-3/4",
+    "terapia 1 0 1 2020 cp; glicemia 14 04 2020 mg",
+])
+def test_pressure_ranges_and_spaced_numbers_are_not_dates(text):
+    assert [d for d in found(ItalianDateRecognizer(), text) if d != "14 04 2020"] == []
+
+
+@pytest.mark.parametrize("text,places", [
+    ("Nata il: 14/07/1983  a: BERGAMO (BG)", ["BERGAMO"]),
+    ("nato 1979-06-21   Wenzhou (Cina)", ["Wenzhou"]),
+    ("n. 15-07-1992 Riobamba (EC)\nCF", ["Riobamba"]),
+    ("+20 10 2233 4455 (Asyut); datore", ["Asyut"]),
+    ("Destinazione: Egitto (Mansura e Alessandria), visita", ["Mansura"]),  # Alessandria: a name too
+    ("res. v. di Ripoli 115, Firenze (Gavinana)  tel", ["Firenze", "Gavinana"]),
+])
+def test_places_tagged_with_province_or_country(gaz, text, places):
+    assert found(PlaceRecognizer(gaz), text) == sorted(places)
+
+
+@pytest.mark.parametrize("text", [
+    "Terapia (ECG) e Ecografia (US); PA 120/80 (Ok); Holter (Si)",
+    "Villa Serena (RM) e Policlinico Gemelli (Roma)",
+])
+def test_brackets_that_tag_no_place(gaz, text):
+    assert [p for p in found(PlaceRecognizer(gaz), text) if p != "Roma"] == []
+
+
+@pytest.mark.parametrize("text,addresses", [
+    ("BORTOLUZZI Ines, aa 91, v. Miranese 211/B Chirignago | febbre", ["v. Miranese 211/B"]),
+    ("res. Via Cantore 31A/12 Sampierdarena (GE)", ["Via Cantore 31A/12"]),
+    ("Via Bertuccioni 18 r - Genova", ["Via Bertuccioni 18 r"]),
+    ("caduta a bassa velocità in corso Perrone dopo urto", ["corso Perrone"]),
+])
+def test_abbreviated_streets_genoa_numbers_and_places_of_accidents(gaz, text, addresses):
+    assert found(AddressRecognizer(gaz), text) == sorted(addresses)
+
+
+@pytest.mark.parametrize("text", ["v. sopra; V. Tosto, 49 aa; cfr. v. allegato 2", "nel corso della visita 3 volte"])
+def test_see_above_and_initials_are_no_streets(gaz, text):
+    assert found(AddressRecognizer(gaz), text) == []
+
+
+@pytest.mark.parametrize("text,names", [
+    ("MMG: dr. Villa\nAnamnesi", ["Villa"]),
+    ("Verbalizzante: Todaro\n", ["Todaro"]),
+    ("assistente sociale Rossi; operatore sociale Amato", ["Amato", "Rossi"]),
+    ("si tratta di L.B., 7 anni, figlio di", ["L.B."]),
+    ("decubito sx.\nLinda / Jacopo\n", ["Jacopo", "Linda"]),
+    ("resta qui tutto il pomeriggio. - Fede\n", ["Fede"]),
+])
+def test_doctors_named_like_institutions_minutes_and_shift_signatures(gaz, text, names):
+    assert sorted(set(found(NameRecognizer(gaz), text))) == sorted(names)
+
+
+@pytest.mark.parametrize("text", ["Grazie / Prego\n", "Terapia / Dieta\n", "Villa Serena, Casa di Cura"])
+def test_lines_of_words_are_no_signatures(gaz, text):
+    assert found(NameRecognizer(gaz), text) == []

@@ -24,7 +24,7 @@ _TYPES = (
     r"viottolo|stradella|rampa|parco|residence|villaggio|rotonda|incrocio|borgata|stradone|"
     r"vicoletto|viuzzo|sottoportico|lungadige|lungoparco|quartiere|contrà|androna|scalinata|"
     r"cortile|corte|calata|discesa|canale|stretto|giardino|giardini|sentiero|vialetto|"
-    r"passaggio|molo|banchina|ronco|rio\s+terà|ruga|salizada|via\s+vecchia|via\s+nuova|maso|scali|"
+    r"passaggio|molo|banchina|ronco|rio\s+terà|ruga|salizada|via\s+vecchia|via\s+nuova|maso|scali|v\.|"
     r"ul\.|ulica|rue|avenue|boulevard|chemin|calea|strada|bulevardul|carrer|avenida|rua|"
     r"sestiere"
 )
@@ -34,7 +34,8 @@ _NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[IVXLC]+\b|\d{1,2}°?(?=[ \t]+[A-Z�
 _NAME = (rf"(?:(?:{_CONNECTORS})[ \t]*)?{_NAME_WORD}"
          rf"(?:(?:[ \t]+|[ \t]*['’][ \t]*|(?<=['’]))(?:(?:{_CONNECTORS})[ \t]*){{0,2}}{_NAME_WORD}){{0,5}}")
 _CIVIC = (r"(?:[ \t]*,[ \t]*|[ \t]+)(?i:(?:(?:al[ \t]+)?(?:n\.?|n°|nº|nr\.?|num\.?|civico|civ\.))[ \t]*)?"
-          r"(?P<num>\d{1,4}(?:\s?/\s?[A-Za-z0-9]{1,3}|[A-Za-z](?![\w]))?|(?i:snc|s\.n\.c\.|s\.n\.)|"
+          r"(?P<num>\d{1,4}(?:[A-Za-z](?![\w]))?(?:\s?/\s?[A-Za-z0-9]{1,3})?(?:[ ]r(?![\w]))?|"
+          r"(?i:snc|s\.n\.c\.|s\.n\.)|"
           r"(?i:km)\.?\s?\d{1,4}(?:[,.+]\d{1,3})?)"
           r"(?:\s*,?\s*(?i:int\.?|interno|scala|sc\.|piano|lotto|pal\.|palazzina|n\.)\s*[A-Za-z0-9]{1,3}°?"
           r"(?![\w]|\.\w)){0,3}")
@@ -90,7 +91,8 @@ _NOT_STREET = {"nel", "nella", "negli", "nei", "per", "con", "che", "come", "dop
                "anni", "circa", "ogni", "volte", "mesi", "giorni", "ore"}
 _LIVES_BEFORE = re.compile(
     r"(?i:\b(?:dorm\w+|viv\w+|abit\w+|alloggi\w*|baracca|domicili\w*|resid\w+|ospitat[oa]|"
-    r"senza\s+fissa\s+dimora)\b[^\n.;]{0,50}\b(?:in|a|di|sotto|presso)\s*)\Z")
+    r"senza\s+fissa\s+dimora|cadut[oa]|caduta|incidente|investit[oa]|urtat[oa]|aggredit[oa]|"
+    r"trovat[oa]|rinvenut[oa]|soccors[oa])\b[^\n.;]{0,50}\b(?:in|a|di|sotto|presso)\s*)\Z")
 # A full stop after a word of four letters or more ends the street's name ("G." does not).
 _SENTENCE_END = re.compile(r"(?<=[a-zà-ù]{4})\.(?=[ \t\n])")
 _ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not a street
@@ -118,6 +120,8 @@ class AddressRecognizer(TextRecognizer):
             # The name must hold a capitalized word (the [IVX] and digit branches are no name).
             if not any(w[:1].isupper() for w in re.findall(r"[^\W\d_]{2,}", name)):
                 continue
+            if kind == "V." or kind == "v." and not has_civic:
+                continue  # "v." abbreviates "vedi" too: only with a civic number; "V." is an initial
             if kind[:1].islower() and not has_civic and not _LIVES_BEFORE.search(
                     text, max(0, m.start() - 80), m.start()):
                 continue  # "dorme in via Pasitea": a street where someone lives counts

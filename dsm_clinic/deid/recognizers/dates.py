@@ -143,11 +143,19 @@ _COMPACT = re.compile(r"(?i:data|nascita|nato|nata|dob|del|dal|il)\b[^\n\d]{0,14
 _WEEKDAY = (r"(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|lunedi|martedi|"
             r"mercoledi|giovedi|venerdi)")
 _DAY_AFTER_WORD = re.compile(
-    rf"(?<!\w)(?:(?P<wd>{_WEEKDAY}|(?:lun|mar|mer|gio|ven|sab|dom)\.?)|(?P<prep>il|del|dal|al|entro\s+il|fino\s+al|a\s+partire\s+dal))\s+"
+    rf"(?<!\w)(?:(?P<wd>{_WEEKDAY}|(?:lun|mar|mer|gio|ven|sab|dom)\.?)|(?P<prep>il\s+giorno|giorno|il|del|dal|al|entro\s+il|fino\s+al|a\s+partire\s+dal))\s+"
     rf"(?P<d>{_DAY})(?!\w|[.,]\d|\s*(?:%|°|/|-\d|mg|ml|g\b|kg|anni|mesi|giorni|settimane|ore\b|volte|"
     r"cp|cpr|compresse|fiale|gocce|ui|unità|cicli|dosi|punti|cm|mm))"
     r"(?P<after>\s*(?:[.;:)|]|,(?!\d)|\s\((?!\d)|\s(?:è|e\s+il|con|per|alle|ore|h\b|mattina|pomeriggio|sera|"
     r"notte|il\s+laboratorio|riapre|chiuso|chiusa|in\s+mattinata|e\s+(?!\d))))?", re.IGNORECASE)
+# Ranges of day/month: "10/4-18/4", "20-21/09".
+_SLASH_RANGE = re.compile(rf"(?<![\w./,+-])(?P<d>{_DAY}(?:/{_MON})?)-(?P<d2>{_DAY}/{_MON})(?![\w/]|[.,]\d)")
+# A date written with spaces: "28 / 04 / 1979", "Data parto precedente: 14 04 2020".
+_SPACED_DATE = re.compile(rf"(?<![\w./])(?P<d>{_DAY}[ ]/[ ]{_MON}[ ]/[ ](?:{_YEAR}|\d{{2}}))(?![\w/])|"
+                          rf"(?i:data|nascita|nat[oa]|parto|il)\b[^\n\d]{{0,14}}(?P<d2>(?<!\d)(?:0[1-9]|[12]\d|3[01])[ ]"
+                          rf"(?:0[1-9]|1[0-2])[ ]{_YEAR})(?!\d)|"
+                          rf"(?i:data|nascita|nat[oa]|dob)\b[^\n\d]{{0,14}}(?P<d3>(?<!\d)(?:0[1-9]|[12]\d|3[01])"
+                          rf"(?:0[1-9]|1[0-2])(?:19|20)\d{{2}})(?!\d)")
 # Two days alone joined by "e" or "o" after a date word: "il 12 e 13, trattato con".
 _TWO_DAYS = re.compile(
     rf"(?<!\w)(?:il|dal|nei\s+giorni|giorni|tra\s+il|fra\s+il)\s+(?P<d>{_DAY})\s+(?:e|o|ed)\s+(?:il\s+)?"
@@ -235,6 +243,16 @@ class ItalianDateRecognizer(TextRecognizer):
                 if not any(s < te and ts < e for ts, te in taken):
                     taken.append((s, e))
                     yield s, e, 0.5
+        for pattern, groups in ((_SLASH_RANGE, ("d", "d2")), (_SPACED_DATE, ("d", "d2", "d3"))):
+            for m in pattern.finditer(text):
+                for group in groups:
+                    if m.group(group) is None:
+                        continue
+                    s, e = m.span(group)
+                    if not any(s < te and ts < e for ts, te in taken) and \
+                            not _SCORE_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+                        taken.append((s, e))
+                        yield s, e, 0.55
         for m in _COMPACT.finditer(text):
             s, e = m.span("d")
             if not any(s < te and ts < e for ts, te in taken):

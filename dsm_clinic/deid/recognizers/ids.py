@@ -40,7 +40,7 @@ _KEYWORDS = (
     r"procedimento|proc\.|atto|unit[àa]|sacca|emocomponente|avviso|iuv|pagopa|targa|"
     r"passport|passaporto|matr\.|matricole|utente|id_\w+|documento|doc\.|c\.i\.|ci|rg|cui|"
     r"nhs(?:\s+number)?|hosp(?:ital)?|puc|pat|reg\.|acc\.|accession|registro|n\.?\s*registro|"
-    r"fall-?nr\.?|ipp|avs|n\.?\s*avs|caso|n\.?\s*caso|identificativo|iscrizione|serie|n\.?\s*serie"
+    r"fall-?nr\.?|ipp|avs|pds|targat[oa]|n\.?\s*avs|caso|n\.?\s*caso|identificativo|iscrizione|serie|n\.?\s*serie"
 )
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
 _QUALIFIER = (r"(?:\s+(?:di\s+(?=[a-zà-ù]{4,15}\b))?"
@@ -54,12 +54,12 @@ _NUMBER_MARK = r"(?:\s*(?:n\.|n(?=\s)|nr\.|nr(?=\s)|num(?:ero)?\.?|n°|nº|#|no\
 # three letter groups before the digits (ITA-EMR-2024-118077, URP/2024/1187).
 # (a letter prefix may stand apart: "CIT 24/1187", "BO-DERM 0087231", "AY 2209471")
 _CODE = (r"(?P<code>(?-i:(?:(?!(?:INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|UE|CE|CEE|EU)[ ])"
-         r"[A-Z]{2,5}(?:-[A-Z]{1,5})?[ ](?=\d{2,4}[/-]\d{2,7}(?![\w/])|\d{5,}(?!\w)))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
+         r"[A-Z][A-Z0-9]{0,4}(?:-[A-Z]{1,5})?[ ](?=\d{2,4}[/-]\d{2,7}(?![\w/])|\d{5,}(?!\w)))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
          r"(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
          r"(?:[-/][\dA-Z]+|\.[A-Z]{1,4}(?=\.\d)|\.\d+(?=[^\w.]|\.\d|\.?\Z|\.\s))*))")
 # "n." or "numero" before a code: any document word stands before it, three digits are enough.
 _AFTER_NUMBER = re.compile(
-    r"(?<![\w.])(?:[A-Za-zà-ù]{3,}\.?\s+)(?:[a-zà-ù]{4,15}\s+|\d{2,4}\s+)?(?:n\.|nr\.|n°|nº|N\.|Nr\.|N°|numero|num\.|no\.|No\.)"
+    r"(?<![\w.])(?:[A-Za-zà-ù]{3,}\.?\s+\(?)(?:[a-zà-ù]{4,15}\s+|\d{2,4}\s+)?(?:n\.|nr\.|n°|nº|N\.|Nr\.|N°|numero|num\.|no\.|No\.)"
     rf"\s*:?\s*(?:(?P<spaced>\d{{3,4}}(?:[ ]\d{{1,4}}){{2,6}}|[A-Z]{{2,5}}[ ]\d{{4}}[ ]?/[ ]?\d{{3,6}})"
     rf"(?![\w])|{_CODE}(?![\w]))")
 _NOT_DOCUMENT = {"letto", "stanza", "camera", "box", "sala", "piano", "dose", "dosi", "lotto",
@@ -123,7 +123,8 @@ class RecordNumberRecognizer(TextRecognizer):
             head = re.match(r"[A-Za-zà-ù]+", m.group()).group().lower()
             digits = sum(c.isdigit() for c in code)
             letters = any(c.isalpha() for c in code) and any(c in "-/." for c in code)
-            if span in seen or head in _NOT_DOCUMENT or digits < (2 if letters else 3) or \
+            if any(s < span[1] and span[0] < e for s, e in seen) or head in _NOT_DOCUMENT or \
+                    digits < (2 if letters else 3) or \
                     _DATE_SHAPE.match(code) or _UNIT_AFTER.match(text, span[1]):
                 continue
             seen.add(span)
@@ -174,7 +175,7 @@ def _glued_start(text: str, span: tuple[int, int]) -> tuple[int, int]:
 
 
 # The NRE of an electronic prescription: region code, letter, digit, then ten digits.
-_NRE = re.compile(r"(?<![\w])\d{3,4}[A-Z]\d{1,2}[ ]?\d{7,10}(?!\w)")
+_NRE = re.compile(r"(?<![\w])\d{3,4}[A-Z]\d{0,2}(?:[ ]?\d{3,4}){2,3}(?!\w)")
 # A blood unit's donation number (ISBT 128): "IT0405 24 018772".
 _DONATION = re.compile(r"(?<![\w])[A-Z]{1,2}\d{3,4}[ ]\d{2}[ ]\d{6}(?!\w)")
 # A table's record-number columns: "matricola;cognome;...", "id_sms | data_invio | ...".

@@ -64,7 +64,8 @@ _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degen
          r"smonta|monta|op\.|fam\.|famiglia|brig\.|brigadiere|m\.llo|maresciallo|app\.|appuntato|"
          r"agente(?:\s+di\s+p\.\s?p\.)?|ins\.|collaborat(?:ore|rice)(?:\s+scolastic[oa])?|"
          r"ass\.\s?soc(?:iale|\.)?|chiamante|lavorat(?:ore|rice)|infortunat[oa]|assicurat[oa]|"
-         r"dichiarante|segnalante|coord\.|study\s+coordinator|cra|"
+         r"dichiarante|segnalante|coord\.|study\s+coordinator|cra|verbalizzante|estensore|redattore|"
+         r"operat(?:ore|rice)\s+social[ei]|educat(?:ore|rice)\s+comunale|"
          r"brother|sister|"
          r"caregiver|badante|tutore|tutrice|amministratore\s+di\s+sostegno|ads|"
          r"figli[oa]?|moglie|marito|madre|padre|mamma|papà|fratell[oi]|sorell[ae]|nipot[ei]|"
@@ -208,6 +209,12 @@ _CHAT_SENDER = re.compile(
     r"\[\d{1,2}[:.]\d{2}(?::\d{2})?\])[ \t]*(?:(?i:coord\.|inf\.|dott\.(?:ssa)?|dr\.(?:ssa)?|oss)[ \t]*)?"
     r"(?P<n>[A-ZÀ-Þ][\w'’-]+(?:[ \t](?!(?:OSS|MMG|AS|INF)\b)[A-ZÀ-Þ][\w'’-]+){0,2})"
     r"(?:[ \t]+(?:OSS|inf\.|MMG|AS|INF))?[ \t]*:")
+# Initials before an age: "si tratta di L.B., 7 anni".
+_AGED_INITIALS = re.compile(r"(?<![\w.])(?P<ini>[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)(?=,?[ \t]*\d{1,3}[ \t]*(?:anni|aa|a\.|mesi))")
+# A line of first names signing a shift ("Linda / Jacopo", "Teresa / Vito C.") or a note ("... - Fede").
+_FIRST_NAME_LINE = re.compile(r"(?m)^[ \t]*(?P<names>[A-ZÀ-Þ][a-zà-ÿ]{2,}(?:[ ][A-Z]\.)?(?:[ \t]*[/,][ \t]*"
+                              r"[A-ZÀ-Þ][a-zà-ÿ]{2,}(?:[ ][A-Z]\.)?){1,3})[ \t]*$")
+_DASH_SIGNATURE = re.compile(r"(?m)[.!)][ \t]+[-–—][ \t]?(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]*$")
 # A name in another script in brackets after a name: "HU Xiaoling (胡晓玲)".
 _OTHER_SCRIPT_AFTER = re.compile(
     r"[ \t]*\([ \t]*(?P<n>[\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff"
@@ -574,6 +581,19 @@ class NameRecognizer(TextRecognizer):
                 if any(norm(w) in self.gaz.first_names or not self.gaz.is_word(w) for w in words_) \
                         and not (len(words_) == 1 and norm(words_[0]) in self.gaz.clinical):
                     extra.append((m.start("n"), m.end("n"), 0.6))
+        for m in _AGED_INITIALS.finditer(text):
+            extra.append((m.start("ini"), m.end("ini"), 0.6))
+        for m in _FIRST_NAME_LINE.finditer(text):
+            parts = [(p.start(), p.end()) for p in re.finditer(r"[A-ZÀ-Þ][a-zà-ÿ]{2,}(?:[ ][A-Z]\.)?",
+                                                              m.group("names"))]
+            keys = [norm(m.group("names")[a:b].split(" ")[0]) for a, b in parts]
+            if all(k in self.gaz.first_names and k not in self.gaz.clinical and k not in _FUNCTION_WORDS
+                   for k in keys):
+                extra.extend((m.start("names") + a, m.start("names") + b, 0.6) for a, b in parts)
+        for m in _DASH_SIGNATURE.finditer(text):
+            key = norm(m.group("n"))
+            if key in self.gaz.first_names and key not in self.gaz.clinical:
+                extra.append((m.start("n"), m.end("n"), 0.55))
         for m in _SIGN_OFF_NAME.finditer(text):
             key = norm(m.group("n"))
             if key not in self.gaz.clinical and key not in _FUNCTION_WORDS and \
@@ -695,7 +715,7 @@ class NameRecognizer(TextRecognizer):
                 not trigger and run[0].initial and run[0].text == "S" and not (
                     len(names) == 1 and names[0].surname and
                     norm(names[0].text) not in self.gaz.frequent_first_names) or \
-                norm(run[0].text) in _INSTITUTION_WORDS and not (
+                norm(run[0].text) in _INSTITUTION_WORDS and trigger != "title" and not (
                     trigger and len(names) >= 2 and any(t.first for t in names[1:])) or \
                 not trigger and norm(run[0].text) in _SAINT_WORDS:  # S. Orsola, Villa Serena
             return []

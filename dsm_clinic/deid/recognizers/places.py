@@ -46,7 +46,7 @@ _HEADS = {"comune", "provincia", "città", "citta", "ospedale", "p.o.", "po", "o
           "università", "universita", "ateneo", "aorn", "tangenziale",
           "stazione", "aeroporto", "porto", "penitenziari",
           "penitenziario", "circondariale", "istituti", "istituto", "carceri", "ast", "urp",
-          "frontiera", "turistica", "guardia", "amb.", "ambulatorio", "universität"}
+          "frontiera", "turistica", "guardia", "amb.", "ambulatorio", "universität", "ambito"}
 # Hospitals and institutions: a saint's name after them names the building, not a place.
 _INSTITUTION_HEADS = {"ospedale", "policlinico", "clinica", "istituto", "presidio", "casa",
                       "cura", "hospice", "fondazione", "irccs", "rsa", "p.o.", "po"}
@@ -69,7 +69,7 @@ _LIVES_BEFORE = re.compile(r"\b(?:abita|abitano|vive|vivono|risiede|lavora|lavor
 _SHORT_NAMES = {"reggio calabria", "reggio emilia", "lampedusa", "linosa"}
 _DEPARTMENT_SUFFIX = re.compile(r"(?:logia|iatria|terapia|medicina|chirurgia|ostetricia)\b", re.IGNORECASE)
 _CIVIC_BEFORE = re.compile(
-    r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada|p\.zza|c\.so|v\.le|loc\.|località|"
+    r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada|p\.zza|c\.so|v\.le|v\.|loc\.|località|"
     r"contrada|c\.da|frazione|fraz\.)\s)[^\n,;]{2,40}?"
     r"\s(?:\d{1,4}(?:/?[A-Za-z])?|(?i:snc))[ \t]*,[ \t]*(?:\d{5}[ \t]+)?\Z")
 # A comune before its street in brackets: "Riccia (corso Carlo Gesualdo 12)".
@@ -95,8 +95,12 @@ _CALENDAR = {"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabat
              "martedi", "mercoledi", "giovedi", "venerdi", "gennaio", "febbraio", "marzo", "aprile",
              "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
 _OF_PLACE_AFTER = re.compile(r"[ \t]+(?:di|de|in)[ \t]+[A-ZÀ-Þ]")  # "P.O. Segni di Ozieri"
+_TAGGED_PLACE = re.compile(
+    r"(?<![\w'’-])(?P<p>[A-ZÀ-Þ][\w'’-]+(?:[ ](?:di|del|della|d['’]\w+|[A-ZÀ-Þ][\w'’-]+)){0,3})"
+    r"[ \t]+\((?P<tag>[A-Z]{2}|[A-ZÀ-Þ][a-zà-ÿ]+)\)")
+_BRACKET_CITY = re.compile(r"\((?P<p>[A-ZÀ-Þ][a-zà-ÿ]+(?:[ ][A-ZÀ-Þ][a-zà-ÿ]+)?)\)")
 _PO_BEFORE = re.compile(r"(?i:(?<![\w.])p\.[ ]?o\.)[ \t]*\Z")
-_PREV_NAME_WORD = re.compile(r"(?P<w>[A-ZÀ-Þ][\w'’]*)[ \t]+\Z")
+_PREV_NAME_WORD = re.compile(r"(?P<w>[A-ZÀ-Þ][\w'’]*)[\"”»]?[ \t]+\Z")
 _SAINT_BEFORE = re.compile(r"(?i:\b(?:san|santa|santo|s\.|ss\.|santi)|\bsant['’])[ \t]*\Z")
 # After a street or a postcode abroad: "14 Orchard Lane, Tewkesbury", "31-147 Kraków".
 _ABROAD_BEFORE = re.compile(rf"(?:{NUMBER_FIRST_STREET.pattern})[ \t]*,[ \t]*\Z|"
@@ -353,7 +357,8 @@ class PlaceRecognizer(TextRecognizer):
                 re.match(r"\s*\d|[-/]", text[end:end + 3]):
             return False  # "a Keppra 500 mg", "positivo a SARS-CoV-2"
         left = left_context(text, start, n=2)
-        if text[start - 1:start] == "(" and text[end:end + 1] in ("),") and len(left) >= 2 and \
+        if text[start - 1:start] == "(" and (text[end:end + 1] in ("),") or text[end:end + 3] == " e ") \
+                and len(left) >= 2 and \
                 self.gaz.is_country(left[-2].title()):
             return True
         if sentence_start(text, start) or not left:
@@ -373,6 +378,7 @@ class PlaceRecognizer(TextRecognizer):
         yield from found
         yield from self._around(text, found)
         yield from self._column_places(text, found)
+        yield from self._tagged_places(text, found)
 
     def _plain(self, name: str) -> bool:
         """Whether every word of `name` is an Italian, clinical or allow-listed word."""
@@ -410,6 +416,30 @@ class PlaceRecognizer(TextRecognizer):
                 taken.add(span)
                 extra.append((*span, 0.55))
                 todo.append(span)
+        return extra
+
+    def _tagged_places(self, text: str,
+                       found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        """A place followed by its province or country in brackets ("BERGAMO (BG)", "Dnipro
+        (Ucraina)", "Imponzo di Tolmezzo (UD)"), and a city abroad alone in brackets ("(Asyut)")."""
+        extra = []
+        for m in _TAGGED_PLACE.finditer(text):
+            name, tag = m.group("p"), m.group("tag")
+            s_, e_ = m.span("p")
+            if any(x < e_ and s_ < y for x, y, _ in found) or norm(name) in self.gaz.clinical or \
+                    self.gaz.is_country(name) or is_always_allowed(name):
+                continue
+            province = re.fullmatch(r"[A-Z]{2}", tag) is not None
+            known = norm(name) in self.gaz.comuni or self.gaz.is_city_abroad(name)
+            if (province or self.gaz.is_country(tag)) and (known or not self._plain(name) and not any(
+                    self.gaz.is_name(w.text) for w in words(name))):
+                extra.append((s_, e_, 0.6))
+        for m in _BRACKET_CITY.finditer(text):
+            s_, e_ = m.span("p")
+            name = m.group("p")
+            if self.gaz.is_city_abroad(name) and not self.gaz.is_word(name) and \
+                    not self.gaz.is_name(name) and not any(x < e_ and s_ < y for x, y, _ in found):
+                extra.append((s_, e_, 0.55))
         return extra
 
     def _column_places(self, text: str,
