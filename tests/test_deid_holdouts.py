@@ -29,13 +29,16 @@ SETS = {
     # unseen with round 2; development set of round 3
     "deid_holdout4": (49, 0.9359, 0.9622, 0.985, 0.97),
     # unseen with round 3; development sets of rounds 4 and 5
-    "deid_holdout5": (49, 0.9375, 0.9543, 0.985, 0.955),
+    "deid_holdout5": (49, 0.9375, 0.9543, 0.985, 0.95),
     "deid_holdout6": (52, 0.9497, 0.9685, 0.985, 0.965),
     # unseen with round 4; development set of round 5
     "deid_holdout7": (38, 0.9679, 0.9721, 0.99, 0.97),
-    # unseen with round 5: nobody has looked at their misses
-    "deid_holdout8": (45, 0.9151, 0.9559, 0.91, 0.95),
-    "deid_holdout9": (45, 0.9306, 0.9411, 0.925, 0.935),
+    # unseen with round 5; development sets of round 6
+    "deid_holdout8": (45, 0.9151, 0.9559, 0.97, 0.955),
+    "deid_holdout9": (45, 0.9306, 0.9411, 0.97, 0.935),
+    # unseen with round 6; development sets of round 7
+    "deid_holdout10": (45, 0.9475, 0.9540, 0.965, 0.95),
+    "deid_holdout11": (45, 0.9793, 0.9696, 0.985, 0.965),
 }
 UNSEEN = ("deid_holdout8", "deid_holdout9")
 
