@@ -631,3 +631,48 @@ def test_doctors_named_like_institutions_minutes_and_shift_signatures(gaz, text,
 @pytest.mark.parametrize("text", ["Grazie / Prego\n", "Terapia / Dieta\n", "Villa Serena, Casa di Cura"])
 def test_lines_of_words_are_no_signatures(gaz, text):
     assert found(NameRecognizer(gaz), text) == []
+
+
+# --- round 8: forms seen in the twelfth and thirteenth held-out sets
+
+@pytest.mark.parametrize("text", [
+    "Esame obiettivo: PA 142/67 mmHg, FC 105 bpm", "Esame: FC 88/min, SAT 97/98",
+])
+def test_vital_signs_after_an_exam_word_are_not_record_numbers(text):
+    assert found(RecordNumberRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,places", [
+    ("PS P.O. Altamura - triage ore 22:47", ["Altamura"]),
+    ("res. via Matera 71 Altamura - recapito", ["Altamura"]),
+    ("Precedente ricovero SPDC Foggia (marzo 2022)", ["Foggia"]),
+    ('AZIENDA OSPEDALIERO-UNIVERSITARIA POLICLINICO "RIUNITI" DI FOGGIA', ["FOGGIA"]),
+    ("(decreto Trib. Udine R.G. 1442/2022)", ["Udine"]),
+])
+def test_places_after_hospital_heads_and_streets(gaz, text, places):
+    assert found(PlaceRecognizer(gaz), text) == sorted(places)
+
+
+@pytest.mark.parametrize("text,addresses", [
+    ("res. via Matera 71 Altamura - recapito", ["via Matera 71"]),
+    ("fraz. Povo in via Sommarive 22 CAP 38123", ["38123", "via Sommarive 22"]),
+    ("Via 4 Novembre 12, Via XX Settembre 3", ["Via 4 Novembre 12", "Via XX Settembre 3"]),
+])
+def test_a_number_is_a_civic_number_unless_a_month_follows(gaz, text, addresses):
+    assert found(AddressRecognizer(gaz), text) == sorted(addresses)
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Nulla da segnalare. Salvatore (OSS) ha eseguito", ["Salvatore"]),
+    ("Il MMG dr. Giovanni Gentile è stato contattato", ["Giovanni Gentile"]),
+    ("Copia a: MMG dr. G. Gentile, via Arpi", ["G. Gentile"]),
+    ("della Polizia di Stato, ass. Carbone, matricola", ["Carbone"]),
+    ("Oggetto: SEMPRINI GIOVANNI (Nanni), n. 18/08/1958", ["Nanni", "SEMPRINI GIOVANNI"]),
+])
+def test_names_with_roles_nicknames_and_word_surnames(gaz, text, names):
+    assert sorted(set(found(NameRecognizer(gaz), text))) == sorted(names)
+
+
+@pytest.mark.parametrize("text", ["Gentile dott.ssa, la ringrazio", "ass. sociale del comune; Terapia (OSS)"])
+def test_salutations_and_roles_alone_are_not_names(gaz, text):
+    assert found(NameRecognizer(gaz), text) == []

@@ -39,6 +39,9 @@ SETS = {
     # unseen with round 6; development sets of round 7
     "deid_holdout10": (45, 0.9475, 0.9540, 0.965, 0.95),
     "deid_holdout11": (45, 0.9793, 0.9696, 0.985, 0.965),
+    # unseen with round 7 (representative archives, south and north); development sets of round 8
+    "deid_holdout12": (45, 0.9780, 0.9692, 0.98, 0.965),
+    "deid_holdout13": (45, 0.9923, 0.9589, 0.99, 0.955),
 }
 UNSEEN = ("deid_holdout8", "deid_holdout9")
 

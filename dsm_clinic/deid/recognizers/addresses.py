@@ -30,7 +30,10 @@ _TYPES = (
 )
 _CONNECTORS = (r"(?i:di|de|del|della|dello|dei|degli|delle|d['’]|dell['’]|e|ed|al|alla|ai|agli|"
                r"sul|sulla|in|a|da|dal|dalla|la|le|lo|il|per|san|santa|santo|sant['’]|s\.|ss\.)")
-_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[IVXLC]+\b|\d{1,2}°?(?=[ \t]+[A-ZÀ-ÖØ-Þ]))"
+# ("Via 4 Novembre", "Via 1° Maggio": a number joins the name only before a month or after °)
+_NAME_WORD = (r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[IVXLC]+\b|\d{1,2}°(?=[ \t]+[A-ZÀ-ÖØ-Þ])|"
+              r"\d{1,2}(?=[ \t]+(?i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|"
+              r"ottobre|novembre|dicembre)\b))")
 _NAME = (rf"(?:(?:{_CONNECTORS})[ \t]*)?{_NAME_WORD}"
          rf"(?:(?:[ \t]+|[ \t]*['’][ \t]*|(?<=['’]))(?:(?:{_CONNECTORS})[ \t]*){{0,2}}{_NAME_WORD}){{0,5}}")
 _CIVIC = (r"(?:[ \t]*,[ \t]*|[ \t]+)(?i:(?:(?:al[ \t]+)?(?:n\.?|n°|nº|nr\.?|num\.?|civico|civ\.))[ \t]*)?"
@@ -91,12 +94,13 @@ _NOT_STREET = {"nel", "nella", "negli", "nei", "per", "con", "che", "come", "dop
                "anni", "circa", "ogni", "volte", "mesi", "giorni", "ore"}
 _LIVES_BEFORE = re.compile(
     r"(?i:\b(?:dorm\w+|viv\w+|abit\w+|alloggi\w*|baracca|domicili\w*|resid\w+|ospitat[oa]|"
-    r"senza\s+fissa\s+dimora|cadut[oa]|caduta|incidente|investit[oa]|urtat[oa]|aggredit[oa]|"
+    r"senza\s+fissa\s+dimora|res\.|cadut[oa]|caduta|incidente|investit[oa]|urtat[oa]|aggredit[oa]|"
     r"trovat[oa]|rinvenut[oa]|soccors[oa])\b[^\n.;]{0,50}\b(?:in|a|di|sotto|presso)\s*)\Z")
 # A full stop after a word of four letters or more ends the street's name ("G." does not).
 _SENTENCE_END = re.compile(r"(?<=[a-zà-ù]{4})\.(?=[ \t\n])")
 _ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not a street
 _CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w/-]|[.,]\d)")
+_CAP_WORD_BEFORE = re.compile(r"(?<![\w.])(?i:c\.?a\.?p\.?)[ \t]*:?[ \t]*\Z")
 _NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 
 
@@ -157,7 +161,8 @@ class AddressRecognizer(TextRecognizer):
             s, e = m.span("cap")
             nxt = _NEXT_WORD.match(text, e)
             after_address = any(0 <= s - end <= 3 for end in ends)
-            keyword = m.group().lower().startswith("c")
+            keyword = m.group().lower().startswith("c") or \
+                _CAP_WORD_BEFORE.search(text, max(0, s - 8), s) is not None  # "22 CAP 38123"
             comune_after = nxt is not None and norm(nxt.group(1)) not in self.gaz.clinical
             ends_phrase = re.match(r"[ \t]*(?:[,;.)\n]|\Z)", text[e:e + 3]) is not None
             if keyword or comune_after or after_address and (nxt is not None or ends_phrase):

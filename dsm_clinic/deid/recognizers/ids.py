@@ -53,7 +53,8 @@ _NUMBER_MARK = r"(?:\s*(?:n\.|n(?=\s)|nr\.|nr(?=\s)|num(?:ero)?\.?|n°|nº|#|no\
 # The code itself is case-sensitive: an upper-case prefix (PZ, CC-) never a word ("del"); up to
 # three letter groups before the digits (ITA-EMR-2024-118077, URP/2024/1187).
 # (a letter prefix may stand apart: "CIT 24/1187", "BO-DERM 0087231", "AY 2209471")
-_CODE = (r"(?P<code>(?-i:(?:(?!(?:INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|UE|CE|CEE|EU)[ ])"
+_CODE = (r"(?P<code>(?-i:(?:(?!(?:INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|UE|CE|CEE|EU|PA|PAS|PAD|PAM|FC|FR|HR|BP|TA|"
+         r"SAT|SPO2|HB|PLT|GB|GR|INR|VAS|NRS|GCS)[ ])"
          r"[A-Z][A-Z0-9]{0,4}(?:-[A-Z]{1,5})?[ ](?=\d{2,4}[/-]\d{2,7}(?![\w/])|\d{5,}(?!\w)))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
          r"(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
          r"(?:[-/][\dA-Z]+|\.[A-Z]{1,4}(?=\.\d)|\.\d+(?=[^\w.]|\.\d|\.?\Z|\.\s))*))")

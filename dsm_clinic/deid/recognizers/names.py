@@ -41,7 +41,7 @@ from dsm_clinic.deid.recognizers.base import (
 
 STRONG, WEAK, UNKNOWN, COMMON = "strong", "weak", "unknown", "common"
 
-_TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr\.?|mme|mlle|mrs?\.?|ms\.?|herr|frau|"
+_TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr\.?|mme|mlle|ass\.(?!\s?soc)|mrs?\.?|ms\.?|herr|frau|"
           r"dott\.?\s?(?:ssa|sa)?|dottor(?:e|essa)?|dr\.?\s?(?:ssa|sa)?|prof\.?\s?(?:ssa)?|"
           r"professor(?:e|essa)?|inf\.?|i\.\s?p\.|cpsi|ing\.|avv\.|arch\.|rag\.|geom\.|don|"
           r"suor|mons\.|ost\.|tsrm|fkt|o\.?s\.?s\.?|egr\.|gent\.(?:mo|ma)?|chiar\.mo|a\.\s?s\.|"
@@ -209,6 +209,11 @@ _CHAT_SENDER = re.compile(
     r"\[\d{1,2}[:.]\d{2}(?::\d{2})?\])[ \t]*(?:(?i:coord\.|inf\.|dott\.(?:ssa)?|dr\.(?:ssa)?|oss)[ \t]*)?"
     r"(?P<n>[A-ZÀ-Þ][\w'’-]+(?:[ \t](?!(?:OSS|MMG|AS|INF)\b)[A-ZÀ-Þ][\w'’-]+){0,2})"
     r"(?:[ \t]+(?:OSS|inf\.|MMG|AS|INF))?[ \t]*:")
+# A first name with a role in brackets: "Salvatore (OSS) ha eseguito".
+_NAME_WITH_ROLE = re.compile(r"(?<![\w.])(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]*\((?:OSS|oss|inf\.?|infermier[ea]|"
+                             r"ASA|OTA|tirocinante|fisioterapista|MMG|AS)\)")
+# A first name in brackets after a name, as everyone calls the patient: "SEMPRINI GIOVANNI (Nanni)".
+_BRACKET_NICKNAME = re.compile(r"[ \t]*\((?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})\)")
 # Initials before an age: "si tratta di L.B., 7 anni".
 _AGED_INITIALS = re.compile(r"(?<![\w.])(?P<ini>[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)(?=,?[ \t]*\d{1,3}[ \t]*(?:anni|aa|a\.|mesi))")
 # A line of first names signing a shift ("Linda / Jacopo", "Teresa / Vito C.") or a note ("... - Fede").
@@ -371,6 +376,10 @@ class NameRecognizer(TextRecognizer):
         if trigger == "field" and not t.clinical and (
                 not seg or t.text.isupper() and seg[-1].text.isupper() or seg[-1].particle):
             return True  # "Cognome: PITONI", "Cognome e nome: LO BUE ROSALIA": a form's value
+        if t.clinical and trigger in ("title", "role") and len(seg) == 1 and (seg[0].first or seg[0].initial) \
+                and norm(t.text) in self.gaz.surnames and t.text[:1].isupper() and \
+                norm(t.text) not in _FUNCTION_WORDS:
+            return True  # "dr. Giovanni Gentile", "dr. G. Gentile"
         if t.clinical and trigger == "title" and not seg and norm(t.text) in self.gaz.surnames \
                 and t.text[:1].isupper() and not _TRIGGER_WORD.fullmatch(t.text) and \
                 norm(t.text) not in _FUNCTION_WORDS and text[t.start - 1:t.start] == " " and \
@@ -581,6 +590,14 @@ class NameRecognizer(TextRecognizer):
                 if any(norm(w) in self.gaz.first_names or not self.gaz.is_word(w) for w in words_) \
                         and not (len(words_) == 1 and norm(words_[0]) in self.gaz.clinical):
                     extra.append((m.start("n"), m.end("n"), 0.6))
+        for m in _NAME_WITH_ROLE.finditer(text):
+            if norm(m.group("n")) in self.gaz.first_names and norm(m.group("n")) not in self.gaz.clinical:
+                extra.append((m.start("n"), m.end("n"), 0.6))
+        for _, end, score in found:
+            m = _BRACKET_NICKNAME.match(text, end)
+            if m and score >= 0.6 and not self.gaz.is_word(m.group("n")) and \
+                    norm(m.group("n")) not in self.gaz.clinical:
+                extra.append((m.start("n"), m.end("n"), 0.6))
         for m in _AGED_INITIALS.finditer(text):
             extra.append((m.start("ini"), m.end("ini"), 0.6))
         for m in _FIRST_NAME_LINE.finditer(text):

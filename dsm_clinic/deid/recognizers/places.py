@@ -46,7 +46,8 @@ _HEADS = {"comune", "provincia", "città", "citta", "ospedale", "p.o.", "po", "o
           "università", "universita", "ateneo", "aorn", "tangenziale",
           "stazione", "aeroporto", "porto", "penitenziari",
           "penitenziario", "circondariale", "istituti", "istituto", "carceri", "ast", "urp",
-          "frontiera", "turistica", "guardia", "amb.", "ambulatorio", "universität", "ambito"}
+          "frontiera", "turistica", "guardia", "amb.", "ambulatorio", "universität", "ambito",
+          "spdc", "trib.", "msa", "msb", "msi", "pet"}
 # Hospitals and institutions: a saint's name after them names the building, not a place.
 _INSTITUTION_HEADS = {"ospedale", "policlinico", "clinica", "istituto", "presidio", "casa",
                       "cura", "hospice", "fondazione", "irccs", "rsa", "p.o.", "po"}
@@ -78,7 +79,7 @@ _STREET_AFTER = re.compile(r"[ \t]*\((?i:via|viale|piazza|corso|largo|vicolo|str
 # A hospital or service word, one or two words of its name, then "di": "P.O. Segni di".
 _HEAD_FAR = re.compile(
     r"(?<![\w.])(?i:" + "|".join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True)) +
-    r"|p\.\s?o\.)(?:[ \t]+[\w'’.]+){1,2}[ \t]+(?:di|a)[ \t]*\Z")
+    r"|p\.\s?o\.)(?:[ \t]+[\w'’.\"”«»]+){1,2}[ \t]+(?i:di|a)[ \t]*\Z")
 # A district in brackets after a place: "20126 Milano (Gorla)".
 _DISTRICT_AFTER = re.compile(r"[ \t]*\((?P<p>[A-ZÀ-Þ][\w'’]+(?:[ \t](?:di|del|della|[A-ZÀ-Þ][\w'’]+)){0,3})\)")
 # Another place after a found one, in a list or a route.
@@ -95,6 +96,11 @@ _CALENDAR = {"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabat
              "martedi", "mercoledi", "giovedi", "venerdi", "gennaio", "febbraio", "marzo", "aprile",
              "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
 _OF_PLACE_AFTER = re.compile(r"[ \t]+(?:di|de|in)[ \t]+[A-ZÀ-Þ]")  # "P.O. Segni di Ozieri"
+_STREET_HEAD = (r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada|p\.zza|c\.so|v\.le|loc\.|"
+                r"località|contrada|c\.da)\s)[^\n,;()]{2,40}?\s\d{1,4}(?:/?[A-Za-z])?")
+_CIVIC_BRACKET = re.compile(_STREET_HEAD + r"[ \t]*\((?P<p>[A-ZÀ-Þ][\w'’]+(?:[ ][A-ZÀ-Þ][\w'’]+)?)\)")
+_CIVIC_COMUNE = re.compile(_STREET_HEAD + r"[ \t]+(?P<p>[A-ZÀ-Þ][\w'’]+(?:[ ][A-ZÀ-Þ][\w'’]+)?)"
+                           r"(?=[ \t]*(?:[-–(]|\n|$|,))", re.MULTILINE)
 _TAGGED_PLACE = re.compile(
     r"(?<![\w'’-])(?P<p>[A-ZÀ-Þ][\w'’-]+(?:[ ](?:di|del|della|d['’]\w+|[A-ZÀ-Þ][\w'’-]+)){0,3})"
     r"[ \t]+\((?P<tag>[A-Z]{2}|[A-ZÀ-Þ][a-zà-ÿ]+)\)")
@@ -181,8 +187,8 @@ class PlaceRecognizer(TextRecognizer):
             return "head_far"  # "Consultorio Familiare di San Polo", "P.O. Segni di Ozieri"
         if self._ends_institution(text, start, end):
             return "head"  # "Ospedale San Donato Arezzo - UOC", "(F.T. - Diabetologia Cassino)"
-        if _PO_BEFORE.search(text, max(0, start - 8), start) and \
-                not self._ambiguous(text[start:end]) and not _OF_PLACE_AFTER.match(text, end):
+        if _PO_BEFORE.search(text, max(0, start - 8), start) and not _OF_PLACE_AFTER.match(text, end) \
+                and (not self._ambiguous(text[start:end]) or _HEADING_DASH_AFTER.match(text, end)):
             return "head_direct"  # "P.O. Monfalcone"
         if near and near[-1] in _HEADS and text[start - 1:start] == " " and \
                 near[-1] not in {"civile", "sede", "clinica"}:
@@ -379,6 +385,7 @@ class PlaceRecognizer(TextRecognizer):
         yield from self._around(text, found)
         yield from self._column_places(text, found)
         yield from self._tagged_places(text, found)
+        yield from self._civic_districts(text, found)
 
     def _plain(self, name: str) -> bool:
         """Whether every word of `name` is an Italian, clinical or allow-listed word."""
@@ -440,6 +447,22 @@ class PlaceRecognizer(TextRecognizer):
             if self.gaz.is_city_abroad(name) and not self.gaz.is_word(name) and \
                     not self.gaz.is_name(name) and not any(x < e_ and s_ < y for x, y, _ in found):
                 extra.append((s_, e_, 0.55))
+        return extra
+
+    def _civic_districts(self, text: str,
+                         found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+        """A district in brackets after a street and its civic number: "via Galermo 212 (Librino)";
+        a comune right after them with no comma: "via Matera 71 Altamura - recapito"."""
+        extra = []
+        for m in _CIVIC_BRACKET.finditer(text):
+            s_, e_ = m.span("p")
+            if not self._plain(m.group("p")) and not self.gaz.is_country(m.group("p")) and \
+                    not any(x < e_ and s_ < y for x, y, _ in found):
+                extra.append((s_, e_, 0.6))
+        for m in _CIVIC_COMUNE.finditer(text):
+            s_, e_ = m.span("p")
+            if norm(m.group("p")) in self.gaz.comuni and not any(x < e_ and s_ < y for x, y, _ in found):
+                extra.append((s_, e_, 0.6))
         return extra
 
     def _column_places(self, text: str,
