@@ -8,6 +8,7 @@ import pytest
 
 from dsm_clinic.deid.analyzer import DEFAULT_NER_DIR, build_analyzer
 from dsm_clinic.deid.gazetteers import load_gazetteers
+from dsm_clinic.deid.ner_train import DEFAULT_GOLD_SETS
 from dsm_clinic.deid.recognizers.ner import _Words, check_entity
 from dsm_clinic.io.hashing import sha256_path
 
@@ -34,7 +35,8 @@ def test_the_shipped_model_is_small_and_says_what_made_it():
     manifest = json.loads((DEFAULT_NER_DIR / "manifest.json").read_text())
     assert manifest["kind"] == "deid_ner"
     assert manifest["config"]["seed"] == 0 and manifest["config"]["epochs"] == 8
-    assert len(manifest["inputs"]) == 8  # the eight hand-written sets of tests/data
+    assert len(manifest["inputs"]) == len(DEFAULT_GOLD_SETS)  # the hand-written sets of tests/data
+    assert [i["path"] for i in manifest["inputs"]] == [f"{n}.jsonl" for n in DEFAULT_GOLD_SETS]
 
 
 def test_build_analyzer_uses_the_shipped_model_unless_told_not_to(default_analyzer, analyzer):

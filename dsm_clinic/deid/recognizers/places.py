@@ -113,7 +113,7 @@ _ABROAD_BEFORE = re.compile(rf"(?:{NUMBER_FIRST_STREET.pattern})[ \t]*,[ \t]*\Z|
                             r"(?<![\w-])(?:\d{2}-\d{3}|(?:CH|D|F|A|B|L|NL|SLO|HR)-\d{4,5})[ \t]+\Z")
 _HEADING_COMMA = re.compile(r",[ \t]*\Z")
 _INSTITUTION_LINE = re.compile(
-    r"(?i:\b(?:ospedale|policlinico|presidio|istituto|clinica|azienda|asl|ausl|asst|aou|aorn|aor|"
+    r"(?i:\b(?:ospedale|policlinico|presidio|istituto|clinica|azienda|asl|ausl|asst|aou|aorn|aor(?!\w)|"
     r"a\.o\.(?:r\.|u\.)?|p\.o\.|"
     r"irccs|universit[àa]|casa\s+di\s+cura|centro|hospice|rsa|studio|ambulatorio))")
 _ABBREVIATIONS = {"St", "S", "Ss", "Sta", "Sto", "Mt", "Ste", "SS", "ST"}  # St.Jakob, S. Agata
@@ -510,14 +510,18 @@ class PlaceRecognizer(TextRecognizer):
                 if strong is None and text[start - 1:start] == "(" and text[end:end + 1] in "),":
                     strong = "paren"  # "presso altro centro (Avellino)"
                 longer = max(n, self._foreign_run(ws, i, text))
-                if strong is None and longer > n and not any(
-                        norm(x.text) in _LINKERS for x in ws[i:i + longer]):  # "Padula Scalo, 17/07/2020"
+                if strong is None and longer > n:  # "Padula Scalo, 17/07/2020"
                     strong = self._context(text, start, ws[i + longer - 1].end)
+                    if strong == "head_direct" and any(norm(x.text) in _LINKERS
+                                                       for x in ws[i:i + longer]):
+                        strong = None  # "P.O. Segni di Ozieri": the hospital's name, then its place
                 if strong == "head_direct" and _SAINT_WORD.match(w.text) and any(
                         x.rstrip(".") in _INSTITUTION_HEADS or x in _INSTITUTION_HEADS
                         for x in left_context(text, start, n=2)):
                     i += n  # "Ospedale San Paolo, Savona": the hospital's saint, not San Paolo (BS)
                     continue
+                if strong in ("head", "head_far", "head_direct") and norm(name) in self.gaz.clinical:
+                    strong = None  # "Ambulatorio di Medicina dei Viaggi": a ward, not the comune
                 if strong:
                     if strong != "head_direct":  # a frazione after its comune: "Padula Scalo"
                         n = max(n, self._foreign_run(ws, i, text))
