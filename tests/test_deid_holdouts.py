@@ -1,12 +1,12 @@
 """The rule-based analyzer on the third to fifteenth held-out sets of hand-written notes
-(tests/data/deid_holdout3.md ... deid_holdout15.md), each written by someone who saw neither the
+(tests/data/deid_holdout3.md ... deid_holdout17.md), each written by someone who saw neither the
 analyzer's code nor the other sets, and kept from the analyzer's tuner until the rules of a
 round were final.
 
 Each set was measured once, unseen, when it entered the repository; sets 3 to 13 then became
 the development sets of the rounds after (and training sets of the shipped NER). The floors
 below keep what each round gained; the issue's target (token recall >= 0.99 with the default
-analyzer) is a strict xfail on the sets measured unseen last (14 and 15), so it turns red the
+analyzer) is a strict xfail on the sets measured unseen last (14 to 17), so it turns red the
 day it is met.
 """
 
@@ -43,12 +43,15 @@ SETS = {
     # unseen with round 7 (representative archives, south and north); development sets of round 8
     "deid_holdout12": (45, 0.9780, 0.9692, 0.98, 0.965),
     "deid_holdout13": (45, 0.9923, 0.9589, 0.99, 0.955),
-    # unseen with round 8 (representative archives, centre and a provincial hospital): nobody
-    # has looked at their misses, and the shipped NER was not trained on them
+    # unseen with round 8 (representative archives, centre and a provincial hospital), and the
+    # two below with the same analyzer: nobody has looked at their misses, and the shipped NER
+    # was not trained on them
     "deid_holdout14": (45, 0.9756, 0.9673, 0.97, 0.96),
     "deid_holdout15": (45, 0.9660, 0.9718, 0.96, 0.965),
+    "deid_holdout16": (45, 0.9796, 0.9737, 0.975, 0.965),
+    "deid_holdout17": (45, 0.9832, 0.9691, 0.98, 0.96),
 }
-UNSEEN = ("deid_holdout14", "deid_holdout15")
+UNSEEN = ("deid_holdout14", "deid_holdout15", "deid_holdout16", "deid_holdout17")
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))
@@ -113,8 +116,8 @@ def test_allow_listed_eponyms_in_the_notes_survive(name, analyzer):
 
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="issue target not met on unseen hand-written notes: token recall "
-                   "0.9846 (default analyzer, rules + shipped NER) measured on deid_holdout14 and "
-                   "deid_holdout15 (3 703 PHI tokens)")
+                   "0.9872 (default analyzer, rules + shipped NER) measured on deid_holdout14 to "
+                   "deid_holdout17 (7 366 PHI tokens)")
 def test_unseen_sets_meet_the_issue_target():
     from dsm_clinic.deid.analyzer import build_analyzer
 
