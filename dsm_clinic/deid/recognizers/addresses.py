@@ -86,9 +86,12 @@ NUMBER_FIRST_STREET = re.compile(
     r"(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){0,2})(?![\w])")
 # Postcodes abroad: British "GL20 5PB", Polish "31-147", or a four- or five-digit code with its
 # country prefix ("CH-6900", "D-80331", "F-06000").
+# (Polish and prefixed postcodes stand before a town: the places recognizer reads them too)
+_PREFIXED_POSTCODE = r"(?:CH|D|F|A|B|L|NL|SLO|HR)-\d{4,5}"
+CONTINENTAL_POSTCODE = re.compile(rf"\d{{2}}-\d{{3}}|{_PREFIXED_POSTCODE}")
 _FOREIGN_POSTCODE = re.compile(
-    r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|\d{2}-\d{3}(?=[ \t]+[A-ZÀ-Þ])|"
-    r"(?:CH|D|F|A|B|L|NL|SLO|HR)-\d{4,5})(?![\w-])")
+    rf"(?<![\w-])(?:[A-Z]{{1,2}}\d[A-Z\d]?[ ]\d[A-Z]{{2}}|\d{{2}}-\d{{3}}(?=[ \t]+[A-ZÀ-Þ])|"
+    rf"{_PREFIXED_POSTCODE})(?![\w-])")
 # Words no street name holds: "in corso di ipertiroidismo nel 2015" is no address.
 _NOT_STREET = {"nel", "nella", "negli", "nei", "per", "con", "che", "come", "dopo", "anno",
                "anni", "circa", "ogni", "volte", "mesi", "giorni", "ore"}

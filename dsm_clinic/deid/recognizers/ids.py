@@ -84,10 +84,6 @@ _PREFIXED = re.compile(
     r"|CC-\d{4}-\d{4,}|\d{4}/PS/\d{4,})(?![\w/-])")
 
 
-# A European regulation or directive: "Reg. UE 2016/679", "CE 1272/2008".
-_LAW_CODE = re.compile(r"(?:UE|CE|CEE|EU|EC)[ ]")
-
-
 def _enough_digits(code: str) -> bool:
     """Five digits, or four in a code with letters or separators: "richiesta 2021" is a year."""
     digits = sum(c.isdigit() for c in code)
@@ -110,7 +106,7 @@ class RecordNumberRecognizer(TextRecognizer):
                 yield span[0], span[1], 0.6
         for m in _WITH_CONTEXT.finditer(text):
             code = m.group("code")
-            if not _enough_digits(code) or _DATE_LIKE.match(code) or _LAW_CODE.match(code):
+            if not _enough_digits(code) or _DATE_LIKE.match(code):
                 continue
             span = _glued_start(text, m.span("code"))
             if any(s < span[1] and span[0] < e for s, e in seen):

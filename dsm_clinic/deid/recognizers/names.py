@@ -487,6 +487,7 @@ class NameRecognizer(TextRecognizer):
         found.extend(self._lower_case_names(toks, text, found))
         found.extend(self._married_names(found, text))
         found.extend(self._nicknames(found, text))
+        found.extend(self._cued_names(text))
         found.extend(self._initials(text))
         found.extend(self._table_names(text, found))
         found.extend(self._initial_cells(text, found))
@@ -573,15 +574,36 @@ class NameRecognizer(TextRecognizer):
 
     def _nicknames(self, found: list[tuple[int, int, float]],
                    text: str) -> list[tuple[int, int, float]]:
-        """A quoted nickname right after a name: Giovanni "Nane" Bortolotti."""
+        """What stands right after a name and names the same person: a quoted nickname
+        (Giovanni "Nane" Bortolotti), the name in another script ("HU Xiaoling (胡晓玲)"), a first
+        name in brackets ("SEMPRINI GIOVANNI (Nanni)")."""
         extra = []
         for _, end, score in found:
+            if score < 0.6:
+                continue
             m = _NICKNAME_AFTER.match(text, end)
-            if m and score >= 0.6 and norm(m.group(1)) not in self.gaz.clinical:
+            if m and norm(m.group(1)) not in self.gaz.clinical:
                 extra.append((m.start(1), m.end(1), 0.7))
             m = _OTHER_SCRIPT_AFTER.match(text, end)
-            if m and score >= 0.6:
+            if m:
                 extra.append((m.start("n"), m.end("n"), 0.7))
+            m = _BRACKET_NICKNAME.match(text, end)
+            if m and not self.gaz.is_word(m.group("n")) and norm(m.group("n")) not in self.gaz.clinical:
+                extra.append((m.start("n"), m.end("n"), 0.6))
+        return extra
+
+    def _first_name(self, word: str) -> bool:
+        """A first name that is no clinical or function word ("Salvatore", not "Grazie")."""
+        key = norm(word)
+        return key in self.gaz.first_names and key not in self.gaz.clinical and \
+            key not in _FUNCTION_WORDS
+
+    def _cued_names(self, text: str) -> list[tuple[int, int, float]]:
+        """Names a form of writing points at: a maiden name ("nata Sosič"), a business named after
+        its owner, a chat message's sender, a first name with its role in brackets ("Salvatore
+        (OSS)"), a line of first names signing a shift ("Linda / Jacopo"), a first name signing
+        a message ("... - Fede", "Grazie, Vale")."""
+        extra = []
         for pattern in (_MAIDEN, _BUSINESS_NAME, _CHAT_SENDER):
             for m in pattern.finditer(text):
                 words_ = [w for w in re.split(r"[ \t]+(?:&|e)?[ \t]*", m.group("n")) if w]
@@ -591,25 +613,15 @@ class NameRecognizer(TextRecognizer):
                         and not (len(words_) == 1 and norm(words_[0]) in self.gaz.clinical):
                     extra.append((m.start("n"), m.end("n"), 0.6))
         for m in _NAME_WITH_ROLE.finditer(text):
-            if norm(m.group("n")) in self.gaz.first_names and norm(m.group("n")) not in self.gaz.clinical:
+            if self._first_name(m.group("n")):
                 extra.append((m.start("n"), m.end("n"), 0.6))
-        for _, end, score in found:
-            m = _BRACKET_NICKNAME.match(text, end)
-            if m and score >= 0.6 and not self.gaz.is_word(m.group("n")) and \
-                    norm(m.group("n")) not in self.gaz.clinical:
-                extra.append((m.start("n"), m.end("n"), 0.6))
-        for m in _AGED_INITIALS.finditer(text):
-            extra.append((m.start("ini"), m.end("ini"), 0.6))
         for m in _FIRST_NAME_LINE.finditer(text):
-            parts = [(p.start(), p.end()) for p in re.finditer(r"[A-ZÀ-Þ][a-zà-ÿ]{2,}(?:[ ][A-Z]\.)?",
-                                                              m.group("names"))]
-            keys = [norm(m.group("names")[a:b].split(" ")[0]) for a, b in parts]
-            if all(k in self.gaz.first_names and k not in self.gaz.clinical and k not in _FUNCTION_WORDS
-                   for k in keys):
-                extra.extend((m.start("names") + a, m.start("names") + b, 0.6) for a, b in parts)
+            parts = list(re.finditer(r"[A-ZÀ-Þ][a-zà-ÿ]{2,}(?:[ ][A-Z]\.)?", m.group("names")))
+            if all(self._first_name(p.group().split(" ")[0]) for p in parts):
+                extra.extend((m.start("names") + p.start(), m.start("names") + p.end(), 0.6)
+                             for p in parts)
         for m in _DASH_SIGNATURE.finditer(text):
-            key = norm(m.group("n"))
-            if key in self.gaz.first_names and key not in self.gaz.clinical:
+            if self._first_name(m.group("n")):
                 extra.append((m.start("n"), m.end("n"), 0.55))
         for m in _SIGN_OFF_NAME.finditer(text):
             key = norm(m.group("n"))
@@ -621,14 +633,15 @@ class NameRecognizer(TextRecognizer):
     @staticmethod
     def _initials(text: str) -> list[tuple[int, int, float]]:
         """Chained initials alone on a line, as a signature ("G.L.M.", "R. T."), or ending a
-        line after a sentence or a role ("... grazie. M.S.", "Assistente sanitaria R.T.")."""
+        line after a sentence or a role ("... grazie. M.S.", "Assistente sanitaria R.T."), after a
+        label's colon, in a legend ("AB = ass. san. ..."), or before an age ("L.B., 7 anni")."""
         extra = []
         for m in _INITIALS.finditer(text):
             letters = "".join(c for c in m.group("ini") if c.isalpha()).lower()
             if letters not in _NOT_INITIALS:
                 extra.append((m.start("ini"), m.end("ini"), 0.6))
         seen = {s for s, _, _ in extra}
-        for pattern in (_LABEL_INITIALS, _LEGEND_INITIALS):
+        for pattern in (_LABEL_INITIALS, _LEGEND_INITIALS, _AGED_INITIALS):
             for m in pattern.finditer(text):
                 letters = "".join(c for c in m.group("ini") if c.isalpha()).lower()
                 if m.start("ini") not in seen and letters not in _NOT_INITIALS and \

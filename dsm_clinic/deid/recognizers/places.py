@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from dsm_clinic.deid.eponyms import is_always_allowed
 from dsm_clinic.deid.gazetteers import Gazetteers, norm
-from dsm_clinic.deid.recognizers.addresses import NUMBER_FIRST_STREET
+from dsm_clinic.deid.recognizers.addresses import CONTINENTAL_POSTCODE, NUMBER_FIRST_STREET
 from dsm_clinic.deid.recognizers.base import (
     TextRecognizer,
     column_cells,
@@ -110,7 +110,7 @@ _PREV_NAME_WORD = re.compile(r"(?P<w>[A-ZÀ-Þ][\w'’]*)[\"”»]?[ \t]+\Z")
 _SAINT_BEFORE = re.compile(r"(?i:\b(?:san|santa|santo|s\.|ss\.|santi)|\bsant['’])[ \t]*\Z")
 # After a street or a postcode abroad: "14 Orchard Lane, Tewkesbury", "31-147 Kraków".
 _ABROAD_BEFORE = re.compile(rf"(?:{NUMBER_FIRST_STREET.pattern})[ \t]*,[ \t]*\Z|"
-                            r"(?<![\w-])(?:\d{2}-\d{3}|(?:CH|D|F|A|B|L|NL|SLO|HR)-\d{4,5})[ \t]+\Z")
+                            rf"(?<![\w-])(?:{CONTINENTAL_POSTCODE.pattern})[ \t]+\Z")
 _HEADING_COMMA = re.compile(r",[ \t]*\Z")
 _INSTITUTION_LINE = re.compile(
     r"(?i:\b(?:ospedale|policlinico|presidio|istituto|clinica|azienda|asl|ausl|asst|aou|aorn|aor(?!\w)|"
