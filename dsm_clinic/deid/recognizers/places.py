@@ -24,8 +24,8 @@ from dsm_clinic.deid.gazetteers import Gazetteers, norm
 from dsm_clinic.deid.recognizers.addresses import CONTINENTAL_POSTCODE, NUMBER_FIRST_STREET
 from dsm_clinic.deid.recognizers.base import (
     TextRecognizer,
-    column_cells,
     Word,
+    column_cells,
     left_context,
     sentence_start,
     upper_context,
