@@ -132,7 +132,7 @@ def test_config_hash_is_stable_and_follows_the_configuration():
     assert build_analyzer(score_threshold=0.5).config_hash() != a.config_hash()
     assert set(a.config["gazetteers"]) == {"first_names", "surnames", "comuni", "vocabulary",
                                            "clinical_words", "cities_abroad", "countries",
-                                           "districts"}
+                                           "districts", "frazioni"}
     assert any(r["name"] == "ItalianNameRecognizer" for r in a.config["recognizers"])
 
 

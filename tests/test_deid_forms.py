@@ -676,3 +676,111 @@ def test_names_with_roles_nicknames_and_word_surnames(gaz, text, names):
 @pytest.mark.parametrize("text", ["Gentile dott.ssa, la ringrazio", "ass. sociale del comune; Terapia (OSS)"])
 def test_salutations_and_roles_alone_are_not_names(gaz, text):
     assert found(NameRecognizer(gaz), text) == []
+
+
+# --- round 9: forms seen in the fourteenth to seventeenth held-out sets
+
+@pytest.mark.parametrize("text,dates", [
+    ("Ecocardio TT (5/1): atrio sx dilatato", ["5/1"]),
+    ("Controllo EGA 05/03 e 07/03 nella norma", ["05/03", "07/03"]),
+    ("ERCP (07/05, endoscopista dr. P", ["07/05"]),
+    ("1 ep vomito. UM 14/02, ciclo regolare", ["14/02"]),
+    ("convalida GT 21/08), trasformato", ["21/08"]),
+    ("Ecografia cerebrale (20.06, 11.07): nella norma", ["11.07", "20.06"]),
+    ("Bari, li ventitré agosto 2024", ["ventitré agosto 2024"]),
+])
+def test_day_month_after_an_examination(text, dates):
+    assert found(ItalianDateRecognizer(), text) == sorted(dates)
+
+
+@pytest.mark.parametrize("text", [
+    "visus OD 10/10, OS 08/10", "NRS 3/10; forza 4/5; MRC 4/5; PA 120/80", "PADSS 10/10 alle 13:00",
+    "Hb 12.3, 11.9 g/dl", "gravida 12 sett\n10:50 | LO MONACO",
+])
+def test_scores_and_weeks_are_no_dates(text):
+    assert found(ItalianDateRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,places", [
+    ("LABORATORIO ANALISI – P.O. Fermo   Tel. 0734 6252300", ["Fermo"]),
+    ("ricoverata per 1 notte in OBI Macerata (ipotensione).", ["Macerata"]),
+    ("Precedenti ricoveri: Medicina Macerata 10-18/09/2023", ["Macerata"]),
+    ("ASL 2 Lanciano, distretto", ["Lanciano"]),
+    ("AZIENDA OSPEDALIERA SAN GIOVANNI BATTISTA - ROMA\nU.O.C. Medicina Interna II - Dir", ["ROMA"]),
+    ("Prot. n. 0187733/2024                  Roma, 07/05/2024", ["Roma"]),
+    ("Via Caldarola 33 int. 5 - Bari (Japigia)", ["Bari", "Japigia"]),
+    ("Via Conca 71 - 60126 Ancona (Torrette)\nPEC", ["Ancona", "Torrette"]),
+    ("Dr Cameli - Civitanova 9 luglio 2024", ["Civitanova"]),
+    ("al lab di Piediripa, poi a Narni Scalo", ["Narni Scalo", "Piediripa"]),
+    ("Diagnostica per Immagini\nLido di Camaiore - tel.", ["Camaiore", "Lido di Camaiore"]),
+    ("a Marino (Santa Maria delle Mole), via Nettunense 23", ["Marino", "Santa Maria delle Mole"]),
+    ("una masseria in c.da Cozzana, Monopoli. Tessera", ["Cozzana", "Monopoli"]),
+    ("a briscola al circolo di Fiorano Modenese.", ["Fiorano Modenese"]),
+])
+def test_comuni_after_services_headings_and_frazioni(gaz, text, places):
+    assert found(PlaceRecognizer(gaz), text) == sorted(places)
+
+
+@pytest.mark.parametrize("text", [
+    "vive a Roma (Italia) e lavora", "Medicina Interna, Cardiologia Riabilitativa",
+    "P.O. San Paolo, ingresso", "Ortopedia Generale; Laboratorio Analisi",
+])
+def test_wards_and_saints_after_services_are_no_places(gaz, text):
+    assert [p for p in found(PlaceRecognizer(gaz), text) if p != "Roma"] == []
+
+
+def test_a_city_in_an_eponym_only_after_criteria():
+    from dsm_clinic.deid import eponyms
+
+    def allowed(text):
+        return [text[s:e] for s, e in eponyms.allowed_ranges(text)]
+
+    assert allowed("circolo di Willis pervio; criteri di Roma IV") == ["Willis", "Roma IV"]
+    assert allowed("al circolo di Fiorano Modenese; nido di Piano di Sorrento") == []
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Inf. notte: Elisabetta + Massimo (OSS)", ["Elisabetta", "Massimo"]),
+    ("Inf. notte: Sabrina / Michele", ["Michele", "Sabrina"]),
+    ("Discusso in gruppo. OSS Kevin\n3/12 sera", ["Kevin"]),
+    ("non nuove lesioni. Gianni\n10/4 h 7", ["Gianni"]),
+    ("accompagnata. EdS\n9/4 h 18 - in stanza. EdS\n", ["EdS"]),
+    ("chiede della moglie Nella (ricoverata)", ["Nella"]),
+    ('operatore della comunità "Il Faro" (Luca).', ["Luca"]),
+    ("Cordiali saluti\nPaola – Segreteria Cardiologia", ["Paola"]),
+    ("istruttore V. Sciannimanico", ["V. Sciannimanico"]),
+    ("ORA | COGNOME | NOME | NOTE\n08:50 | VAGNONI | SETTIMIO | \n10:10 | SALTATO\n"
+     "10:30 | BRUNI | CATERINA | gravida", ["BRUNI", "CATERINA", "SETTIMIO", "VAGNONI"]),
+    ("| Letto | Paziente | Note |\n| 3 | ROSSETTI | Elda | agitata h 2 |", ["Elda", "ROSSETTI"]),
+])
+def test_shift_signatures_diary_sign_offs_and_split_name_columns(gaz, text, names):
+    assert sorted(set(found(NameRecognizer(gaz), text))) == sorted(names)
+
+
+@pytest.mark.parametrize("text", [
+    "S.K. / tutor dr. P. Cecchi", "Studio Legale Avv. Tommaso Bigiarini & Avv. Federica Nocentini",
+    "terapia invariata. Bene\n", "controllo glicemia. FC\n",
+])
+def test_titles_and_words_at_line_ends_are_no_sign_offs(gaz, text):
+    assert not {"Cecchi", "Avv", "Bene", "FC"} & set(found(NameRecognizer(gaz), text))
+
+
+@pytest.mark.parametrize("text,ids", [
+    ("Verbali PS: 2025/002201, 2025/002202.", ["2025/002201", "2025/002202"]),
+    ("bonifico (CRO 0306912345678901).", ["0306912345678901"]),
+    ("Raccomandata A/R n. 15123456789-4", ["15123456789-4"]),
+    ("Scheda di PS 2024-0021887", ["2024-0021887"]),
+    ("Libre 2 (seriale 0MQ2A7TD9X).", ["0MQ2A7TD9X"]),
+    ("iscr. OMCeO FM n. 1187", ["1187"]),
+])
+def test_record_numbers_in_lists_registrations_and_receipts(text, ids):
+    assert found(RecordNumberRecognizer(), text) == sorted(ids)
+
+
+@pytest.mark.parametrize("text,addresses", [
+    ("ritrovata dai vicini in via Cesare Battisti alle 22", ["via Cesare Battisti"]),
+    ("Caduta da scooter su SS2 Cassia km 97, casco", ["SS2 Cassia km 97"]),
+    ("residenti in strada privata Borrelli 9, Ceglie", ["strada privata Borrelli 9"]),
+])
+def test_streets_named_after_people_and_roads_with_names(gaz, text, addresses):
+    assert found(AddressRecognizer(gaz), text) == sorted(addresses)

@@ -142,7 +142,9 @@ def allowed_ranges(text: str) -> list[tuple[int, int]]:
         head = _HEAD_BEFORE.search(text, max(0, m.start() - 24), m.start())
         if head is not None and head.group(1).lower() in _eponym_heads() and \
                 not _INSTITUTION_BEFORE.search(text, max(0, head.start() - 12), head.start()):
-            ranges.append(_EPONYM_RUN.match(text, m.end()).span())
+            run = _EPONYM_RUN.match(text, m.end())
+            if not _names_a_place(head.group(1), run.group()):
+                ranges.append(run.span())
     for m in phrase_re.finditer(text):
         ranges.append(m.span("w1") if m.group("w1") else m.span("w2"))
     ranges.sort()
@@ -153,6 +155,20 @@ def allowed_ranges(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+# Heads whose eponym may be a city's name: "criteri di Roma", "classificazione di Napoli".
+_CITY_EPONYM_HEADS = {"criteri", "classificazione", "stadiazione"}
+
+
+def _names_a_place(head: str, run: str) -> bool:
+    """A comune after a head, where no city names an eponym: "circolo di Fiorano Modenese", "Piano
+    di Sorrento" (a capitalized head opens a place's name)."""
+    from dsm_clinic.deid.gazetteers import load_gazetteers
+
+    if head.lower() in _CITY_EPONYM_HEADS or norm(run) not in load_gazetteers().comuni:
+        return False
+    return head[:1].isupper() or " " in run.strip() or not load_gazetteers().is_name(run)
 
 
 @lru_cache(maxsize=1)

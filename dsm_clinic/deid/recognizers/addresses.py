@@ -18,7 +18,7 @@ from dsm_clinic.deid.recognizers.base import TextRecognizer, left_context
 _TYPES = (
     r"via(?:\s+privata)?|viale|v\.le|vle|piazza|p\.zza|p\.za|pza|p\.le|piazzale|piazzetta|"
     r"corso|c\.so|largo|l\.go|vicolo|v\.lo|vico|strada(?:\s+(?:statale|provinciale|comunale|"
-    r"vicinale))?|str\.|s\.s\.|ss|s\.p\.|sp|contrada|c\.da|c/da|località|localita'?|loc\.|"
+    r"vicinale|privata))?|str\.|s\.s\.|ss|s\.p\.|sp|contrada|c\.da|c/da|località|localita'?|loc\.|"
     r"frazione|fraz\.|borgo|b\.go|lungomare|lungotevere|lungarno|lungolago|salita|galleria|"
     r"rione|traversa|circonvallazione|calle|fondamenta|campo|riviera|passeggiata|baluardo|"
     r"viottolo|stradella|rampa|parco|residence|villaggio|rotonda|incrocio|borgata|stradone|"
@@ -63,7 +63,7 @@ _ROUTES = {"orale", "endovenosa", "venosa", "intramuscolare", "sottocutanea", "s
 # A state or provincial road by number, with its kilometre: "S.P. 175 al km 4,2", "SS 16 km 812".
 _ROAD = re.compile(
     r"(?<![\w.])(?:S\.[ \t]?[SP]\.|SS|SP|SR|S\.R\.|(?i:strada[ \t]+(?:statale|provinciale|regionale)))"
-    r"[ \t]*(?:n\.[ \t]*)?\d{1,4}(?:[ \t]*(?:bis|dir|var))?"
+    r"[ \t]*(?:n\.[ \t]*)?\d{1,4}(?:[ \t]*(?:bis|dir|var))?(?:[ \t]+[A-ZÀ-Þ][\w'’]+(?:-[A-ZÀ-Þ][\w'’]+)?){0,2}"
     r"[ \t]*,?[ \t]*(?:al[ \t]+)?(?i:km)\.?[ \t]*\d{1,4}(?:[,.+]\d{1,3})?(?![\w])")
 # Venice writes the sestiere and a number that runs through it: "Cannaregio 3412", and a
 # calle before it ("calle del Forno, Cannaregio 3412").
@@ -98,7 +98,7 @@ _NOT_STREET = {"nel", "nella", "negli", "nei", "per", "con", "che", "come", "dop
 _LIVES_BEFORE = re.compile(
     r"(?i:\b(?:dorm\w+|viv\w+|abit\w+|alloggi\w*|baracca|domicili\w*|resid\w+|ospitat[oa]|"
     r"senza\s+fissa\s+dimora|res\.|cadut[oa]|caduta|incidente|investit[oa]|urtat[oa]|aggredit[oa]|"
-    r"trovat[oa]|rinvenut[oa]|soccors[oa])\b[^\n.;]{0,50}\b(?:in|a|di|sotto|presso)\s*)\Z")
+    r"(?:ri)?trovat[oa]|rinvenut[oa]|soccors[oa])\b[^\n.;]{0,50}\b(?:in|a|di|sotto|presso)\s*)\Z")
 # A full stop after a word of four letters or more ends the street's name ("G." does not).
 _SENTENCE_END = re.compile(r"(?<=[a-zà-ù]{4})\.(?=[ \t\n])")
 _ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not a street
@@ -110,7 +110,7 @@ _NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 class AddressRecognizer(TextRecognizer):
     ENTITY = "INDIRIZZO"
     NAME = "ItalianAddressRecognizer"
-    VERSION = "3"
+    VERSION = "4"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -129,7 +129,10 @@ class AddressRecognizer(TextRecognizer):
                 continue
             if kind == "V." or kind == "v." and not has_civic:
                 continue  # "v." abbreviates "vedi" too: only with a civic number; "V." is an initial
-            if kind[:1].islower() and not has_civic and not _LIVES_BEFORE.search(
+            named = re.findall(r"[A-ZÀ-Þ][\w'’]+", name)
+            person = len(named) >= 2 and norm(named[0]) in self.gaz.first_names and \
+                not self.gaz.is_word(named[-1])  # "in via Cesare Battisti": named after someone
+            if kind[:1].islower() and not has_civic and not person and not _LIVES_BEFORE.search(
                     text, max(0, m.start() - 80), m.start()):
                 continue  # "dorme in via Pasitea": a street where someone lives counts
             if not has_civic and all(self.gaz.is_word(w) for w in re.findall(r"[^\W\d_]+", name)):

@@ -109,34 +109,46 @@ def table_cells(line: str) -> tuple[str, list[tuple[int, int]]] | None:
             for part in line.split(sep):
                 spans.append((pos, pos + len(part)))
                 pos += len(part) + 1
-            if sep == "|":  # "| a | b |": the empty edges are no cells
-                if not line[spans[0][0]:spans[0][1]].strip():
-                    spans = spans[1:]
+            if sep == "|" and not line[spans[0][0]:spans[0][1]].strip():
+                # "| a | b |": the empty edges are no cells ("a | b | " ends in an empty cell)
+                spans = spans[1:]
                 if spans and not line[spans[-1][0]:spans[-1][1]].strip():
                     spans = spans[:-1]
             return sep, spans
     return None
 
 
-def column_cells(text: str, header: re.Pattern) -> Iterable[tuple[int, str, tuple[int, int]]]:
+def column_cells(text: str, header: re.Pattern,
+                 spill: bool = False) -> Iterable[tuple[int, str, tuple[int, int]]]:
     """(line start, line, cell span) of each cell under a header cell matching `header`: a
     header row (no digits) names the columns, and the rows after it with the same separator
-    and as many cells fill them ("matricola;cognome;nome", "| data | ora | operatore |")."""
+    and as many cells fill them ("matricola;cognome;nome", "| data | ora | operatore |").
+
+    A row with far fewer cells ("10:10 | ---- SALTATO ----") is skipped, not the end of the
+    table. With `spill`, a row with one cell more than the header gives the cell after each
+    column too: "| Paziente |" over "| ROSSETTI | Elda |"."""
     columns: list[int] = []
     sep, width, pos = "", 0, 0
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
         cells = table_cells(line)
         if cells is None:
-            columns = []
+            if not (columns and sep and sep in line):
+                columns = []  # a row of one separator is a remark: "10:10 | SALTATO"
             continue
         line_sep, spans = cells
         heads = [header.fullmatch(line[a:b].strip(" \t\"'").lower()) for a, b in spans]
         if any(heads) and not any(ch.isdigit() for ch in line):
             columns, sep, width = [k for k, h in enumerate(heads) if h], line_sep, len(spans)
             continue
+        if columns and line_sep == sep and spill and len(spans) == width + 1:
+            for k in columns:
+                yield start, line, spans[k]
+                if k + 1 not in columns:
+                    yield start, line, spans[k + 1]
+            continue
         if not columns or line_sep != sep or len(spans) != width:
-            if line_sep != sep or abs(len(spans) - width) > 1:
+            if line_sep != sep or len(spans) > width + 1:
                 columns = []  # another table; a row with one cell more or less is a typo
             continue
         for k in columns:

@@ -38,8 +38,8 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
     # year first: 2021-03-05, 2021/03/05
     (re.compile(rf"(?<![\w./-]){_YEAR}(?P<sep>[-/.]){_MON}(?P=sep){_DAY}(?![\w]|[./-]\d)"), 0.85),
     # day month-name year: 5 marzo 2021, 1° marzo '21, 05-MAR-21, 5 mar. 2021
-    (re.compile(rf"(?<!\w)(?:{_DAY}|1°|1º)(?:\s+|-|/)(?:{_MONTH}|{_MONTH_ABBR})(?:\s+|-|/)"
-                rf"(?:del\s+)?{_YEAR_ANY}(?!\w)", re.IGNORECASE), 0.85),
+    (re.compile(rf"(?<!\w)(?:{_DAY}|1°|1º)(?:[ \t]+|-|/)(?:{_MONTH}|{_MONTH_ABBR})(?:[ \t]+|-|/)"
+                rf"(?:del[ \t]+)?{_YEAR_ANY}(?!\w)", re.IGNORECASE), 0.85),
     # month-name year: marzo 2021, marzo del 2021, mar. 2021
     (re.compile(rf"(?<!\w)(?:{_MONTH}|{_MONTH_ABBR})\s+(?:del\s+|'|’)?{_YEAR}(?!\w)", re.IGNORECASE),
      0.7),
@@ -103,6 +103,9 @@ _PATTERNS.append((re.compile(rf"(?<!\w)(?:{_DAY_WORDS})\s+{_MONTH}(?!\w)", re.IG
 _PATTERNS.insert(0, (re.compile(
     rf"(?<![\w./])(?:{_DAY}|{_DAY_WORDS})\s+(?:di|del\s+mese\s+di)\s+{_MONTH}"
     rf"(?:\s+(?:dell['’]anno\s+|del\s+)?(?:{_YEAR}|{_YEAR_WORDS}))?(?!\w)", re.IGNORECASE), 0.7))
+# a day spelt out and a year in digits: "li ventitré agosto 2024"
+_PATTERNS.insert(0, (re.compile(rf"(?<!\w)(?:{_DAY_WORDS})[ \t]+{_MONTH}[ \t]+(?:del[ \t]+)?{_YEAR}(?!\w)",
+                                re.IGNORECASE), 0.7))
 # misspelt months in notes typed in a hurry: "7 febraio", "3 setembre"
 _PATTERNS.append((re.compile(
     rf"(?<![\w./])(?:{_DAY})\s+(?:febraio|febbrario|setembre|otobre|novenbre|dicenbre|genaio|"
@@ -175,6 +178,18 @@ _SLASH_DAY_MONTH = re.compile(
     rf"(?<![\w./,+-])(?P<d>{_DAY}/{_MON})(?![\w/]|[.,-]\d|\s*(?:del|dei|delle|degli|di|mg|ml|cp|"
     r"cpr|compress\w*|fiale|gtt|ui|die|dose|dosi|visite|sedute|cicli|volte|anni|mesi|giorni|"
     r"settimane|ora|%|mm|cm|kg|bilateral\w*|oo|od|os)(?!\w))")
+# An examination before a day/month names its date, acronym or not: "ECG 29/01", "Ecocardio
+# TT (5/1)", "ERCP (07/05, endoscopista", "UM 14/02", "Ecografia cerebrale (20.06, 11.07)".
+_EXAM_BEFORE = re.compile(
+    r"(?i:\b(?:ecg|ega|eco|ecografia|ecocardio|ecocardiogramma|ett|tc|tac|rx|rm|rmn|eeg|emg|ercp|"
+    r"egds|colonscopia|gastroscopia|pet|moc|um|ogtt|holter|spirometria|doppler|ecodoppler|"
+    r"coronarografia|angio-?tc|emocolture|urinocoltura|tampone|biopsia|esami|emocromo))"
+    r"(?:[ \t]+(?:[A-Z]{2,4}|[a-zà-ù]{4,12}))?[ \t]*\(?[ \t]*\Z")
+# Two-digit day and month, one with a leading zero or a day over 12: "05/03", "21/08".
+_PADDED_DAY_MONTH = re.compile(r"(?:0[1-9]|1[3-9]|2\d|3[01])/(?:0[1-9]|1[0-2])|1[0-2]/0[1-9]")
+_VISUS_BEFORE = re.compile(r"(?i:\b(?:od|os|oo|vod|vos|av|visus|acuit[àa]|naso)\b)[ \t:=]*\Z")
+# After a date in a list: "(20.06, 11.07)", "05/03 e 07/03".
+_LIST_AFTER_DATE = re.compile(r"[ \t]*(?:,|e|ed)[ \t]*\Z")
 _SCORE_BEFORE = re.compile(
     r"(?i:forza|punteggio|score|scala|grado|classe|stadio|rapporto|ratio|frazione|adl|iadl|"
     r"katz|lawton|tinetti|barthel|mrc|gcs|nihss|mmse|moca|apgar|vas|nrs|ecog|nyha|lotto|"
@@ -208,7 +223,7 @@ _NOT_DATE_BEFORE = {"ore", "h", "h.", "alle", "dalle", "hb", "pa", "fc", "inr", 
 class ItalianDateRecognizer(TextRecognizer):
     ENTITY = "DATA"
     NAME = "ItalianDateRecognizer"
-    VERSION = "6"
+    VERSION = "7"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         taken: list[tuple[int, int]] = []
@@ -282,6 +297,11 @@ class ItalianDateRecognizer(TextRecognizer):
             left = left_context(text, s, n=3)
             if left[-1:] == [":"]:
                 left = left[:-1]  # "Prossimo appuntamento: 24/5"
+            if any(te <= s and _LIST_AFTER_DATE.fullmatch(text, te, s) and
+                   re.fullmatch(r"\d{1,2}[./]\d{1,2}", text[ts:te]) for ts, te in taken):
+                taken.append((s, e))  # "(20.06, 11.07)"
+                yield s, e, 0.5
+                continue
             if not left or left[-1] in _NOT_DATE_BEFORE or \
                     _DECIMAL_LIST.search(text, max(0, s - 16), s) or _TOOTH.fullmatch(m.group()):
                 continue
@@ -292,10 +312,17 @@ class ItalianDateRecognizer(TextRecognizer):
                     re.fullmatch(r"\d\d[./]\d\d", m.group()):
                 taken.append((s, e))
                 yield s, e, 0.5
+            elif _EXAM_BEFORE.search(text, max(0, s - 40), s):
+                taken.append((s, e))
+                yield s, e, 0.5
         for m in _SLASH_DAY_MONTH.finditer(text):
             s, e = m.span("d")
-            if any(s < te and ts < e for ts, te in taken) or \
-                    _SCORE_BEFORE.search(text, max(0, s - 16), s):
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if _SCORE_BEFORE.search(text, max(0, s - 16), s) and not (
+                    _EXAM_BEFORE.search(text, max(0, s - 40), s) or
+                    _PADDED_DAY_MONTH.fullmatch(m.group("d")) and
+                    not _VISUS_BEFORE.search(text, max(0, s - 12), s)):
                 continue
             left = left_context(text, s, n=1)
             if left and left[-1] in _NOT_DATE_BEFORE:

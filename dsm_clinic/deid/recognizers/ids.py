@@ -40,7 +40,8 @@ _KEYWORDS = (
     r"procedimento|proc\.|atto|unit[àa]|sacca|emocomponente|avviso|iuv|pagopa|targa|"
     r"passport|passaporto|matr\.|matricole|utente|id_\w+|documento|doc\.|c\.i\.|ci|rg|cui|"
     r"nhs(?:\s+number)?|hosp(?:ital)?|puc|pat|reg\.|acc\.|accession|registro|n\.?\s*registro|"
-    r"fall-?nr\.?|ipp|avs|pds|targat[oa]|n\.?\s*avs|caso|n\.?\s*caso|identificativo|iscrizione|serie|n\.?\s*serie"
+    r"fall-?nr\.?|ipp|avs|pds|targat[oa]|n\.?\s*avs|caso|n\.?\s*caso|identificativo|iscrizione|serie|n\.?\s*serie|"
+    r"cro|trn|raccomandata(?:\s+a/?r)?|seriale|serial(?:\s+number)?|s/n|scheda\s+di\s+(?:ps|triage)"
 )
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
 _QUALIFIER = (r"(?:\s+(?:di\s+(?=[a-zà-ù]{4,15}\b))?"
@@ -95,7 +96,7 @@ def _enough_digits(code: str) -> bool:
 class RecordNumberRecognizer(TextRecognizer):
     ENTITY = "ID"
     NAME = "RecordNumberRecognizer"
-    VERSION = "5"
+    VERSION = "6"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         seen: set[tuple[int, int]] = set()
@@ -142,6 +143,21 @@ class RecordNumberRecognizer(TextRecognizer):
                         sum(c.isdigit() for c in code.group()) >= 3:
                     seen.add(span)
                     yield span[0], span[1], 0.6
+        for m in _REGISTRATION.finditer(text):
+            span = m.span("code")
+            if not any(s < span[1] and span[0] < e for s, e in seen):
+                seen.add(span)
+                yield span[0], span[1], 0.6
+        for start, end in sorted(seen):
+            shape = _shape(text[start:end])
+            while shape.count("9") >= 4:
+                m = _NEXT_IN_LIST.match(text, end)
+                if m is None or _shape(m.group("code")) != shape or \
+                        any(s < m.end("code") and m.start("code") < e for s, e in seen):
+                    break
+                start, end = m.span("code")
+                seen.add((start, end))
+                yield start, end, 0.6
         for m in _PLATE.finditer(text):
             span = m.span()
             if not any(s < span[1] and span[0] < e for s, e in seen) and \
@@ -195,8 +211,20 @@ def _column_codes(text: str) -> Iterator[tuple[int, int]]:
             yield start + m.start("code"), start + m.end("code")
 
 
-_LIST_AFTER = re.compile(r"(?i:matricole|codici|campioni|cartelle|pratiche|verbali|referti)\s*:?\s*"
+_LIST_AFTER = re.compile(r"(?i:matricole|codici|campioni|cartelle|pratiche|verbali|referti)"
+                         r"(?:[ \t]+[A-Z]{2,4})?\s*:?\s*"
                          r"(?P<list>[A-Z0-9][A-Z0-9/.-]*\d(?:\s*(?:,|e|ed)\s*[A-Z0-9][A-Z0-9/.-]*\d)+)")
+# A doctor's registration: "iscr. OMCeO FM n. 1187", "Ordine dei Medici di Bari al n. 9871".
+_REGISTRATION = re.compile(r"(?i:ordine\s+dei\s+medici|omceo|iscr\.|iscritt[oa]|albo)[^\n]{0,40}?"
+                           r"(?<![\w.])(?i:n\.|n°|nr\.|numero)\s*(?P<code>\d{3,6})(?![\w/])")
+# The next code of a list after a found one, of the same shape: "(n. EC2502041, EC2502042)".
+_NEXT_IN_LIST = re.compile(r"[ \t]*(?:,|;|\be\b|\bed\b)[ \t]*(?P<code>[A-Z0-9][A-Z0-9/.-]*\d)(?![\w/])")
+
+
+def _shape(code: str) -> str:
+    return re.sub(r"[A-Z]", "A", re.sub(r"\d", "9", code))
+
+
 _UNIT_AFTER = re.compile(r"\s*(?:mg|ml|g|kg|cp|cpr|fl|gtt|ui|u\.i\.|mcg|µg|mmol|euro|€|%|anni|"
                          r"mesi|giorni|volte|ore|min|cm|mm)(?!\w)", re.IGNORECASE)
 _DATE_SHAPE = re.compile(r"^\d{1,4}[-/]\d{1,2}[-/]\d{1,4}$")

@@ -80,14 +80,14 @@ _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degen
          r"(?:neuropsichi|psichi|pedi|fisi|foni|odontoi|geri|otorinolaringoi)atra|"
          r"(?:anestes|strument|ferr|intern|ecograf|ocul|audiometr|ortott|igien|dent)ista|"
          r"chirurgo|tecnico|ostetric[oa]|"
-         r"educat(?:ore|rice)|maestr[ao]|insegnante|oss|"
+         r"educat(?:ore|rice)|maestr[ao]|insegnante|oss|istrut(?:tore|trice)|"
          # nicknames and the name on an intercom
          r"dett[oa]|soprannominat[oa]|per\s+tutti|chiamat[oa]\s+da\s+tutti|alias|citofono|iniziali|"
          r"letto\s+[a-z](?=\s*:)")
 _TRIGGER = re.compile(
     rf"(?:^|(?<=[^\w.]))(?:(?P<title>{_TITLE})|(?P<role>{_ROLE}))"
     r"(?:\s+(?:di\s+nome|chiamat[oa]|sig\.?\s?(?:ra|na)?|signor[ae]?|dott\.?\s?(?:ssa)?|"
-    r"dr\.?\s?(?:ssa)?|prof\.?\s?(?:ssa)?))?"
+    r"dr\.?\s?(?:ssa)?|prof\.?\s?(?:ssa)?|(?:di\s+)?(?:notte|mattina|pomeriggio|turno|giorno)))?"
     r"\s*[:,(\-–]?\s*[\"«“']?$", re.IGNORECASE)
 # A form's name field: what follows its colon is a name even when it is also a word.
 _FIELD = re.compile(r"cognome(?:\s+e\s+nome)?|nome(?:\s+e\s+cognome)?|nominativo", re.IGNORECASE)
@@ -139,7 +139,7 @@ _INSTITUTION_WORD = re.compile(
     r"liceo|universit|asilo|associazion|hospice|residenza|rsa|presidio|poliambulatori|"
     r"cooperativ|parrocchia|bibliotec|collegio|convitto|a\.o\.|aorn|aou|irccs|asst|i\.c\.)")
 # Links from a name found after a trigger to the next one: "i figli Marco ed Elisa".
-_CHAIN = re.compile(r"(?:\s*(?P<sep>[,/])\s*|\s+(?:e|ed)\s+)$")
+_CHAIN = re.compile(r"(?:\s*(?P<sep>[,/])\s*|\s*\+\s*|\s+(?:e|ed)\s+)$")
 # A department or service written with capitals: "Medicina dello Sport", "Unità di Crisi".
 _DEPARTMENT_BEFORE = re.compile(
     r"(?<!\w)(?P<word>[A-ZÀ-Þ][a-zà-ÿ]+)\s+(?:di|del|dello|della|dei|degli|delle)\s+$")
@@ -225,6 +225,21 @@ _OTHER_SCRIPT_AFTER = re.compile(
     r"[ \t]*\([ \t]*(?P<n>[\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff"
     r"\uac00-\ud7af]+(?:[ ][\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff"
     r"\uac00-\ud7af]+){0,3})[ \t]*\)")
+# A first name ending a diary line after a sentence: "... non nuove lesioni. Gianni".
+_END_SIGNATURE = re.compile(r"(?m)(?:(?P<w>[\w.]*\w)[.!?]|\)|(?<=\d)['’])[ \t]+(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]*$")
+# A short signature ending two or more lines of one note: "... in stanza. EdS", "... ATS. S.R.".
+_REPEATED_SIGNATURE = re.compile(
+    r"(?m)(?:[.!?)]|['’](?<=\d['’]))[ \t]+(?P<s>[A-Z][A-Za-z]{1,2}|[A-Z]\.[ ]?[A-Z]\.(?:[A-Z]\.)?)[ \t]*$")
+# A first name after a title or relative that is also a function word: "la moglie Nella".
+_TRIGGERED_WORD_NAME = re.compile(
+    r"(?<![\w.])(?i:sig\.?\s?ra|signora|moglie|marito|figli[ao]|madre|sorella|nipote|nonna|zia|"
+    r"cugina|cognata|suocera|vicin[ao]|amica|badante|inf\.)[ \t]+(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?![\w'’])")
+# A first name alone in brackets, as a note gives who answered: "comunità "Il Faro" (Luca)".
+_BRACKET_FIRST_NAME = re.compile(r"(?<=[\w\"”»][ \t])\((?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})\)")
+# A first name before an office: "Paola – Segreteria Cardiologia".
+_NAME_BEFORE_OFFICE = re.compile(
+    r"(?m)^[ \t]*(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]+[-–—][ \t]+(?:Segreteria|Ufficio|Reparto|"
+    r"Accettazione|CUP|Amministrazione|Coordinamento|Ambulatorio|Servizio|U\.?O)\b")
 _INITIALS_BEFORE = re.compile(r"(?:[.!?)][ \t]+|[-–/,][ \t]+|\n[ \t]*)\Z")
 _CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ]")
 _NICKNAME_AFTER = re.compile(r"[ \t]*\(?[ \t]*[\"“«]([A-ZÀ-Þ][^\W\d_]+(?:[ '’-][A-ZÀ-Þ][^\W\d_]+)?)[\"”»]")
@@ -252,7 +267,7 @@ class _Tok:
 class NameRecognizer(TextRecognizer):
     ENTITY = "PERSONA"
     NAME = "ItalianNameRecognizer"
-    VERSION = "3"
+    VERSION = "4"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -411,7 +426,7 @@ class NameRecognizer(TextRecognizer):
                 return True  # "Pz: Caboto S."; not "Reparto richiedente: Chirurgia Generale"
             # "GIACCONI Cristina": an upper-case word before a first name in mixed-case text
             return not caps and t.text.isupper() and len(t.text) >= 3 and nxt is not None \
-                and nxt.first and nxt.kind in (STRONG, WEAK)
+                and nxt.first and nxt.kind in (STRONG, WEAK) and not _TRIGGER_WORD.fullmatch(t.text)
         if any(x.kind == COMMON for x in words_in) or len(words_in) >= 3:
             return False
         if caps:
@@ -434,7 +449,7 @@ class NameRecognizer(TextRecognizer):
             if m.group("role") and _FIELD.fullmatch(m.group("role")) and ":" in m.group():
                 return "field"
             return "title" if m.group("title") else "role"
-        if chained and text[max(0, start - 4):start].rstrip().endswith((",", "/", " e", " ed")):
+        if chained and text[max(0, start - 4):start].rstrip().endswith((",", "/", " e", " ed", "+")):
             c = _CHAIN.search(text, max(0, start - 6), start)
             if c is not None and c.start() in chained:
                 return "chain" if c.group("sep") == "," else "role"
@@ -602,7 +617,10 @@ class NameRecognizer(TextRecognizer):
         """Names a form of writing points at: a maiden name ("nata Sosič"), a business named after
         its owner, a chat message's sender, a first name with its role in brackets ("Salvatore
         (OSS)"), a line of first names signing a shift ("Linda / Jacopo"), a first name signing
-        a message ("... - Fede", "Grazie, Vale")."""
+        a message ("... - Fede", "Grazie, Vale") or a diary line ("... lesioni. Gianni", a short
+        signature that ends two lines or more), a first name that is also a word after a title
+        or relative ("moglie Nella"), in brackets after a name ("Il Faro" (Luca)) or before an
+        office ("Paola - Segreteria")."""
         extra = []
         for pattern in (_MAIDEN, _BUSINESS_NAME, _CHAT_SENDER):
             for m in pattern.finditer(text):
@@ -610,7 +628,8 @@ class NameRecognizer(TextRecognizer):
                 # a name word that is no plain word ("Zobec") or a first name ("Carmela
                 # Gentile"); "Nota:", "Sistema:" and "Ortopedia" name no one
                 if any(norm(w) in self.gaz.first_names or not self.gaz.is_word(w) for w in words_) \
-                        and not (len(words_) == 1 and norm(words_[0]) in self.gaz.clinical):
+                        and not (len(words_) == 1 and norm(words_[0]) in self.gaz.clinical) and \
+                        not _TRIGGER_WORD.fullmatch(words_[0] + text[m.end("n"):m.end("n") + 1]):
                     extra.append((m.start("n"), m.end("n"), 0.6))
         for m in _NAME_WITH_ROLE.finditer(text):
             if self._first_name(m.group("n")):
@@ -623,6 +642,30 @@ class NameRecognizer(TextRecognizer):
         for m in _DASH_SIGNATURE.finditer(text):
             if self._first_name(m.group("n")):
                 extra.append((m.start("n"), m.end("n"), 0.55))
+        for m in _END_SIGNATURE.finditer(text):
+            before = m.group("w") or ""
+            if len(before) <= 2 or _TRIGGER_WORD.fullmatch(before + ".") or \
+                    _TRIGGER_WORD.fullmatch(before):
+                continue  # "dr. P. Cecchi", "dott. Gianni": a title's dot, not a sentence's
+            if self._first_name(m.group("n")) and not self.gaz.is_word(m.group("n")):
+                extra.append((m.start("n"), m.end("n"), 0.55))
+        signatures: dict[str, list[tuple[int, int]]] = {}
+        for m in _REPEATED_SIGNATURE.finditer(text):
+            signatures.setdefault(m.group("s"), []).append(m.span("s"))
+        for sign, spans in signatures.items():
+            key = sign.replace(".", "").replace(" ", "").lower()
+            if len(spans) >= 2 and key not in _NOT_CELL_INITIALS and key not in self.gaz.clinical \
+                    and key not in _FUNCTION_WORDS and not self.gaz.is_word(key):
+                extra.extend((a, b, 0.55) for a, b in spans)
+        for m in _TRIGGERED_WORD_NAME.finditer(text):
+            key = norm(m.group("n"))
+            if key in _FUNCTION_WORDS and key in self.gaz.first_names:
+                extra.append((m.start("n"), m.end("n"), 0.55))
+        for pattern in (_BRACKET_FIRST_NAME, _NAME_BEFORE_OFFICE):
+            for m in pattern.finditer(text):
+                key = norm(m.group("n"))
+                if key in self.gaz.frequent_first_names and key not in self.gaz.clinical:
+                    extra.append((m.start("n"), m.end("n"), 0.55))
         for m in _SIGN_OFF_NAME.finditer(text):
             key = norm(m.group("n"))
             if key not in self.gaz.clinical and key not in _FUNCTION_WORDS and \
@@ -670,7 +713,7 @@ class NameRecognizer(TextRecognizer):
         after the role a cell may start with ("OSS Fabiola", "inf. T.B.")."""
         extra: list[tuple[int, int, float]] = []
         covered = [(s, e) for s, e, _ in found]
-        for start, line, (a, b) in column_cells(text, _HEADER_NAME):
+        for start, line, (a, b) in column_cells(text, _HEADER_NAME, spill=True):
             cell = line[a:b]
             lead = len(cell) - len(cell.lstrip(" \t\"'"))
             cell_text = cell.strip(" \t\"'")

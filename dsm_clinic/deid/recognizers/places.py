@@ -57,22 +57,29 @@ _HEADING_DASHES = re.compile(r"[ \t][-–][ \t]*\Z")
 _HEADING_DASH_AFTER = re.compile(r"[ \t]*(?:[-–][ \t]|,|\n|\Z|\.(?:[ \t]|\n|\Z))")
 _PREPOSITIONS = {"a", "in", "da", "di", "ad", "presso", "per", "verso", "dal", "del", "nel",
                  "fra", "tra", "su", "sul"}
-_LINKERS = {"di", "del", "della", "dei", "delle", "sul", "sulla", "in", "d'", "de", "san",
-            "santa", "sant'", "s."}
+_LINKERS = {"di", "del", "della", "dei", "delle", "degli", "sul", "sulla", "in", "d'", "de", "san",
+            "santa", "sant'", "s.", "la", "le", "lo"}
 _DATE_AFTER = re.compile(
     r"\s*,?\s*(?:(?:l[iì]|addì|addi|am|den|le)\.?,?\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[°.]?\s+[a-zä]+\s+\d{4}"
-    r"|\d{4}-\d{2}-\d{2}|(?<=ì )[a-z]+\s+(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|"
+    r"|\d{4}-\d{2}-\d{2}|(?<=[iì] )[a-zé]+\s+(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|"
     r"agosto|settembre|ottobre|novembre|dicembre))", re.IGNORECASE)
 _MAX_TOKENS = 7
 _LIVES_BEFORE = re.compile(r"\b(?:abita|abitano|vive|vivono|risiede|lavora|lavorano|sta|stanno|"
                            r"domiciliat[oa]|residente)\b[^\n.;]{0,30}\Z", re.IGNORECASE)
 # Comuni as everyone writes them, not as ISTAT does ("Reggio di Calabria", "Lampedusa e Linosa").
 _SHORT_NAMES = {"reggio calabria", "reggio emilia", "lampedusa", "linosa"}
+# A service or ward directly before a comune names where it is: "UCP Fermo", "ADI Potenza".
+_SERVICES = {"ucp", "obi", "adi", "poliambulatorio", "osp.", "dss", "u.o.", "uo", "uoc", "u.o.c.",
+             "ortopedia", "pediatria", "dialisi", "laboratorio", "lab", "vaccinazioni",
+             "riabilitazione", "lungodegenza", "urologia", "cup", "dea", "medicina"}
+_CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ]")
+_NUMBERED_HEADS = {"asl", "ulss", "ausl", "asp", "asst", "dss", "distretto", "ats", "ast"}
 _DEPARTMENT_SUFFIX = re.compile(r"(?:logia|iatria|terapia|medicina|chirurgia|ostetricia)\b", re.IGNORECASE)
 _CIVIC_BEFORE = re.compile(
     r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada|p\.zza|c\.so|v\.le|v\.|loc\.|località|"
     r"contrada|c\.da|frazione|fraz\.)\s)[^\n,;]{2,40}?"
-    r"\s(?:\d{1,4}(?:/?[A-Za-z])?|(?i:snc))[ \t]*,[ \t]*(?:\d{5}[ \t]+)?\Z")
+    r"\s(?:\d{1,4}(?:/?[A-Za-z])?|(?i:snc))[ \t]*(?:,|[ \t][-–])[ \t]*(?:\d{5}[ \t]+)?\Z|"
+    r"(?i:\b(?:contrada|c\.da|c/da|località|loc\.|frazione|fraz\.|masseria)\s)[^\n,;()]{2,30}[ \t]*,[ \t]*\Z")
 # A comune before its street in brackets: "Riccia (corso Carlo Gesualdo 12)".
 _STREET_AFTER = re.compile(r"[ \t]*\((?i:via|viale|piazza|corso|largo|vicolo|strada|loc\.|località|"
                            r"contrada|p\.zza|c\.so)\b")
@@ -81,7 +88,11 @@ _HEAD_FAR = re.compile(
     r"(?<![\w.])(?i:" + "|".join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True)) +
     r"|p\.\s?o\.)(?:[ \t]+[\w'’.\"”«»]+){1,2}[ \t]+(?i:di|a)[ \t]*\Z")
 # A district in brackets after a place: "20126 Milano (Gorla)".
-_DISTRICT_AFTER = re.compile(r"[ \t]*\((?P<p>[A-ZÀ-Þ][\w'’]+(?:[ \t](?:di|del|della|[A-ZÀ-Þ][\w'’]+)){0,3})\)")
+_DISTRICT_AFTER = re.compile(r"[ \t]*\((?P<p>[A-ZÀ-Þ][\w'’]+(?:[ \t](?:di|del|della|delle|dei|degli|la|le|"
+                             r"[A-ZÀ-Þ][\w'’]+)){0,3})\)")
+# A frazione named after its comune: "Lido di Camaiore", "Marina di Ragusa", "Porto d'Ascoli".
+_FRAZIONE_BEFORE = re.compile(r"(?<![\w'’])(?:Lido|Marina|Porto|Borgo|Bagni|Villaggio|Castel|Torre|Ponte|"
+                              r"Pieve|Rocca|Riva|Scalo)[ \t]+(?:(?:di|del|della|dei)[ \t]+|d['’][ \t]*)?\Z")
 # Another place after a found one, in a list or a route.
 _JOINED_AFTER = re.compile(r"(?P<link>[ \t]*,[ \t]*|[ \t]+(?:e|ed|o|poi)[ \t]+|[ \t]*/[ \t]*)"
                            r"(?P<p>(?:St\.[ ]?)?[A-ZÀ-Þ][\w'’-]+(?:[ \t][A-ZÀ-Þ][\w'’]+){0,2})(?![\w'’-])")
@@ -137,7 +148,7 @@ _HOME_BEFORE = re.compile(
 class PlaceRecognizer(TextRecognizer):
     ENTITY = "LUOGO"
     NAME = "ItalianPlaceRecognizer"
-    VERSION = "6"
+    VERSION = "7"
 
     def __init__(self, gazetteers: Gazetteers) -> None:
         super().__init__()
@@ -187,13 +198,20 @@ class PlaceRecognizer(TextRecognizer):
             return "head_far"  # "Consultorio Familiare di San Polo", "P.O. Segni di Ozieri"
         if self._ends_institution(text, start, end):
             return "head"  # "Ospedale San Donato Arezzo - UOC", "(F.T. - Diabetologia Cassino)"
+        name = text[start:end]
         if _PO_BEFORE.search(text, max(0, start - 8), start) and not _OF_PLACE_AFTER.match(text, end) \
-                and (not self._ambiguous(text[start:end]) or _HEADING_DASH_AFTER.match(text, end)):
-            return "head_direct"  # "P.O. Monfalcone"
+                and norm(name) not in self.gaz.clinical and not _SAINT_WORD.match(name):
+            return "head_direct"  # "P.O. Monfalcone", "P.O. Fermo" (a surname too)
         if near and near[-1] in _HEADS and text[start - 1:start] == " " and \
                 near[-1] not in {"civile", "sede", "clinica"}:
             return "head_direct"  # "AUSL Bologna": enough for a comune, not for any word
-        if _DATE_AFTER.match(text, end) and sentence_start(text, start):
+        if near and text[start - 1:start] == " " and norm(name) not in self.gaz.clinical and (
+                near[-1] in _SERVICES or _DEPARTMENT_SUFFIX.fullmatch(near[-1]) or
+                len(near) >= 2 and near[-2] in _NUMBERED_HEADS and near[-1].isdigit()) and \
+                not _CAPITAL_AFTER.match(text, end):
+            return "head_direct"  # "OBI Macerata", "Ortopedia Macerata", "ASL 2 Lanciano"
+        if _DATE_AFTER.match(text, end) and (sentence_start(text, start) or text[start - 2:start] in (
+                "  ", "\t") and norm(text[start:end]) in self.gaz.comuni):  # "    Roma, 07/05/2024"
             return "date"
         return None
 
@@ -239,6 +257,10 @@ class PlaceRecognizer(TextRecognizer):
         ("OSPEDALE SANTA MARIA DELLE CROCI - RAVENNA - ORE 21:07")."""
         start, end = ws[i].start, ws[i + n - 1].end
         key = norm(text[start:end])
+        if _HEADING_DASHES.search(text, max(0, start - 3), start) and \
+                _HEADING_DASH_AFTER.match(text, end) and key not in self.gaz.clinical and \
+                _INSTITUTION_LINE.search(text, text.rfind("\n", 0, start) + 1, start):
+            return True  # "AZIENDA OSPEDALIERA SAN GIOVANNI BATTISTA - ROMA": not an acronym
         if key in self.gaz.clinical or is_always_allowed(text[start:end]) or len(key) < 4 or \
                 text[start:end].isupper() and len(key) <= 4 and not upper_context(text, start, end):
             return False  # "esiti di PTA": an acronym
@@ -396,15 +418,22 @@ class PlaceRecognizer(TextRecognizer):
         """Places joined to a found one: a district in brackets ("Milano (Gorla)") and places
         in a list or route ("passato per Agadez e Sabratha", "Arezzo, Cortona")."""
         extra: list[tuple[int, int, float]] = []
-        todo = [(s, e) for s, e, score in found if score >= 0.55]
+        todo = [(s, e, score) for s, e, score in found if score >= 0.55]
         taken = {(s, e) for s, e, _ in found}
+        for s, e, score in todo:
+            m = _FRAZIONE_BEFORE.search(text, max(0, s - 14), s)
+            if m is not None and score >= 0.6 and (m.start(), e) not in taken:
+                taken.add((m.start(), e))
+                extra.append((m.start(), e, score))
         while todo:
-            s, e = todo.pop()
+            s, e, score = todo.pop()
             m = _DISTRICT_AFTER.match(text, e)
             if m is not None:
                 name = m.group("p")
+                strong = score >= 0.85 and " " not in name and norm(name) not in self.gaz.clinical \
+                    and not self.gaz.is_name(name)  # "Ancona (Torrette)", not "Roma (Italia)"
                 if not (len(name) <= 3 and name.isupper()) and not self.gaz.is_country(name) \
-                        and not self._plain(name):
+                        and (strong or not self._plain(name)):
                     span = m.span("p")
                     if span not in taken:
                         taken.add(span)
@@ -422,7 +451,7 @@ class PlaceRecognizer(TextRecognizer):
                     not upper_context(text, *span):
                 taken.add(span)
                 extra.append((*span, 0.55))
-                todo.append(span)
+                todo.append((*span, 0.55))
         return extra
 
     def _tagged_places(self, text: str,
