@@ -57,7 +57,7 @@ ALWAYS: tuple[str, ...] = (
     "Tolosa-Hunt", "Waldenström", "Waldenstrom", "Wegener", "Wermer", "Zollinger-Ellison",
     "Brandt-Daroff", "Epley", "Semont", "Lasegue-Wassermann", "Finochietto", "Grey-Turner", "Kehr",
     "Psoas", "Spurling", "Yergason", "Neer", "Jobe", "Schober", "Hachinski", "Zung", "Yesavage",
-    "Hunt-Hess", "Spetzler-Martin", "Ranson", "Balthazar", "Rockall", "Blatchford",
+    "Hunt-Hess", "Spetzler-Martin", "Gilchrist", "Ranson", "Balthazar", "Rockall", "Blatchford",
     "Truelove-Witts", "Harvey-Bradshaw", "Durie-Salmon", "Enneking", "Salter-Harris", "Gustilo",
     "Tossy", "Outerbridge", "Kellgren-Lawrence", "Risser", "Ballard", "Dubowitz", "Naegele",
     "Pfannenstiel", "Kristeller", "Credé", "Leboyer", "Mirena", "MELD", "MELD-Na", "West-Haven",

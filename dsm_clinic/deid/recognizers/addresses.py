@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dsm_clinic.deid.eponyms import is_always_allowed
 from dsm_clinic.deid.gazetteers import Gazetteers, norm
 from dsm_clinic.deid.recognizers.base import TextRecognizer, left_context
 
@@ -100,6 +101,7 @@ _LIVES_BEFORE = re.compile(
     r"senza\s+fissa\s+dimora|res\.|cadut[oa]|caduta|incidente|investit[oa]|urtat[oa]|aggredit[oa]|"
     r"(?:ri)?trovat[oa]|rinvenut[oa]|soccors[oa])\b[^\n.;]{0,50}\b(?:in|a|di|sotto|presso)\s*)\Z")
 # A full stop after a word of four letters or more ends the street's name ("G." does not).
+_PREPOSITION_BEFORE = re.compile(r"(?i:\b(?:in|di|della|dalla|nella|a|da|su|sulla|verso|tra|fra)[ \t]+\Z)")
 _SENTENCE_END = re.compile(r"(?<=[a-zà-ù]{4})\.(?=[ \t\n])")
 _ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not a street
 _CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w/-]|[.,]\d)")
@@ -117,7 +119,7 @@ class AddressRecognizer(TextRecognizer):
         self.gaz = gazetteers
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
-        ends: list[int] = []
+        spans: list[tuple[int, int]] = []
         for m in _ADDRESS.finditer(text):
             kind = m.group("type")
             if _ORDINAL_BEFORE.search(text, max(0, m.start() - 5), m.start()):
@@ -132,8 +134,13 @@ class AddressRecognizer(TextRecognizer):
             named = re.findall(r"[A-ZÀ-Þ][\w'’]+", name)
             person = len(named) >= 2 and norm(named[0]) in self.gaz.first_names and \
                 not self.gaz.is_word(named[-1])  # "in via Cesare Battisti": named after someone
-            if kind[:1].islower() and not has_civic and not person and not _LIVES_BEFORE.search(
-                    text, max(0, m.start() - 80), m.start()):
+            # "traversa di via Licata", "in piazza Walther": a name that is no word, after a
+            # preposition (not "somministrato via PEG")
+            proper = _PREPOSITION_BEFORE.search(text, max(0, m.start() - 8), m.start()) is not None \
+                and any(not self.gaz.is_word(w) and not w.isupper() and norm(w) not in self.gaz.clinical
+                        and not is_always_allowed(w) for w in named)
+            if kind[:1].islower() and not has_civic and not person and not proper and \
+                    not _LIVES_BEFORE.search(text, max(0, m.start() - 80), m.start()):
                 continue  # "dorme in via Pasitea": a street where someone lives counts
             if not has_civic and all(self.gaz.is_word(w) for w in re.findall(r"[^\W\d_]+", name)):
                 score = 0.5  # "Via Roma" holds a place; "Piazza Grande" may be anything
@@ -143,30 +150,30 @@ class AddressRecognizer(TextRecognizer):
             stop = _SENTENCE_END.search(text, m.start("name"), m.end("name"))
             if stop is not None:
                 end = stop.start() + 1  # "sotto i portici di corso Francia. Ha perso": the street ends
-            ends.append(end)
+            spans.append((m.start(), end))
             yield m.start(), end, score
         for pattern in (_SESTIERE, _GERMAN_STREET, NUMBER_FIRST_STREET, _FOREIGN_POSTCODE):
             for m in pattern.finditer(text):
-                if not any(m.start() < e for e in ends if e > m.start()):
-                    ends.append(m.end())
+                if not any(m.start() < e and s < m.end() for s, e in spans):
+                    spans.append(m.span())
                     yield m.start(), m.end(), 0.7
         for m in _ROAD.finditer(text):
-            if not any(m.start() < e for e in ends if e > m.start()):
-                ends.append(m.end())
+            if not any(m.start() < e and s < m.end() for s, e in spans):
+                spans.append(m.span())
                 yield m.start(), m.end(), 0.6
         for m in _LOWER_ADDRESS.finditer(text):
-            if any(m.start() < e for e in ends if e > m.start()) or any(
+            if any(m.start() < e and s < m.end() for s, e in spans) or any(
                     norm(w) in self.gaz.clinical or norm(w) in _ROUTES
                     or w in _NOT_STREET for w in m.group("name").split()) or \
                     (m.group("type"), *left_context(text, m.start(), n=1)) in (
                         ("via", "per"), ("corso", "in"), ("corso", "nel")):
                 continue
-            ends.append(m.end())
+            spans.append(m.span())
             yield m.start(), m.end(), 0.6
         for m in _CAP.finditer(text):
             s, e = m.span("cap")
             nxt = _NEXT_WORD.match(text, e)
-            after_address = any(0 <= s - end <= 3 for end in ends)
+            after_address = any(0 <= s - end <= 3 for _, end in spans)
             keyword = m.group().lower().startswith("c") or \
                 _CAP_WORD_BEFORE.search(text, max(0, s - 8), s) is not None  # "22 CAP 38123"
             comune_after = nxt is not None and norm(nxt.group(1)) not in self.gaz.clinical

@@ -67,7 +67,8 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
                 r"Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?:\s+\d{4})?(?!\w)"),
      0.7),
     # abbreviated month and two-digit year: "mar-24", "sett/23"
-    (re.compile(r"(?<![\w./-])(?:" + "|".join(_ABBR) + r")[-/]\d{2}(?![\w/.-])", re.IGNORECASE), 0.55),
+    (re.compile(r"(?<![\w./-])(?:" + "|".join(_ABBR) + r")[-/](?:\d{2}|(?:19|20)\d{2})(?![\w/.-])",
+                re.IGNORECASE), 0.55),
     # day month-name without a year: 5 marzo, 1° marzo (the month name is enough context)
     # ("13/14 luglio": the second day of a night shift)
     (re.compile(rf"(?:(?<![\w./])|(?<=\s\d/)|(?<=\s\d\d/))(?:{_DAY}|1°|1º)\s+{_MONTH}(?!\w)",
@@ -106,6 +107,9 @@ _PATTERNS.insert(0, (re.compile(
 # a day spelt out and a year in digits: "li ventitré agosto 2024"
 _PATTERNS.insert(0, (re.compile(rf"(?<!\w)(?:{_DAY_WORDS})[ \t]+{_MONTH}[ \t]+(?:del[ \t]+)?{_YEAR}(?!\w)",
                                 re.IGNORECASE), 0.7))
+# a range of months and its year: "(luglio-agosto 2023)", "periodo luglio-settembre 2023"
+_PATTERNS.insert(0, (re.compile(rf"(?<!\w){_MONTH}[ \t]*[-–/][ \t]*{_MONTH}[ \t]+{_YEAR}(?!\w)",
+                                re.IGNORECASE), 0.7))
 # misspelt months in notes typed in a hurry: "7 febraio", "3 setembre"
 _PATTERNS.append((re.compile(
     rf"(?<![\w./])(?:{_DAY})\s+(?:febraio|febbrario|setembre|otobre|novenbre|dicenbre|genaio|"
@@ -118,7 +122,7 @@ _CELL_DAY_MONTH = re.compile(
 # At a line start before a dash or a time ("3.4 - presa in carico"), or after one word as a
 # diary heading ("marti 6/2", "joi 8.02"; a lab value "Hb 12.3" has a one-digit decimal).
 _LINE_DAY_MONTH = re.compile(
-    rf"(?m)^[ \t]*(?:(?P<d>{_DAY}[./]{_MON})\.?(?=[ \t]*(?:[-–:][ \t]|ore[ \t]|h[ \t.]?\d|"
+    rf"(?m)^[ \t]*(?:(?P<d>{_DAY}[./]{_MON}|(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2]))\.?(?=[ \t]*(?:[-–:][ \t]|ore[ \t]|h[ \t.]?\d|"
     r"\d{1,2}[:.]\d{2}))"
     rf"|(?P<w>[A-Za-zà-ù]{{2,12}})\.?[ \t]+(?P<d2>{_DAY}/{_MON}|{_DAY}\.\d\d)\.?[ \t]*$)")
 _BRACKET_DAY_MONTH = re.compile(rf"\((?P<d>(?:(?:[0-2]\d|3[01])/{_MON}|{_DAY}/(?:0[1-9]|1[0-2])))\)")
@@ -136,7 +140,7 @@ _DAY_ALONE = re.compile(
 _DAY_BEFORE_DATE = re.compile(
     rf"(?<![\w./])(?P<d>{_DAY})°?[ \t]*(?:,|e(?:[ \t]+(?:il|l['’]))?|ed|-|–|al|all['’]|a|e[ \t]+poi|(?P<or>o|/))[ \t]*\Z",
     re.IGNORECASE)
-_RANGE_WORD = re.compile(r"(?:\b(?:il|dal|tra\s+il|fra\s+il|dall['’]|giorni|nei\s+giorni|l['’])|,|(?<!\w)e)"
+_RANGE_WORD = re.compile(r"(?:\b(?:il|dal|del|tra\s+il|fra\s+il|dall['’]|giorni|nei\s+giorni|l['’])|,|(?<!\w)e)"
                          r"[ \t]*\Z", re.IGNORECASE)
 # A compact date after a date word: "Data di nascita: 19350402".
 _COMPACT = re.compile(r"(?i:data|nascita|nato|nata|dob|del|dal|il)\b[^\n\d]{0,14}"
@@ -245,7 +249,9 @@ class ItalianDateRecognizer(TextRecognizer):
             if m.group("after") and m.group("after").strip().startswith(",") and \
                     m.group("prep") and m.group("prep").lower() in ("al", "del", "dal"):
                 continue  # "aumentato al 6, poi": a dose
-            if (m.group("wd") or m.group("after")) and \
+            on_day = (m.group("prep") or "").lower().split()[-2:] == ["il", "giorno"] and \
+                not re.match(r"\s+(?:di|del|dopo|post|dall)", text[e:e + 6])  # "il giorno 2 di terapia"
+            if (m.group("wd") or m.group("after") or on_day) and \
                     not any(s < te and ts < e for ts, te in taken) and \
                     not _NOT_DAY_BEFORE.search(text, max(0, m.start() - 24), m.start()):
                 taken.append((s, e))

@@ -41,7 +41,8 @@ _KEYWORDS = (
     r"passport|passaporto|matr\.|matricole|utente|id_\w+|documento|doc\.|c\.i\.|ci|rg|cui|"
     r"nhs(?:\s+number)?|hosp(?:ital)?|puc|pat|reg\.|acc\.|accession|registro|n\.?\s*registro|"
     r"fall-?nr\.?|ipp|avs|pds|targat[oa]|n\.?\s*avs|caso|n\.?\s*caso|identificativo|iscrizione|serie|n\.?\s*serie|"
-    r"cro|trn|raccomandata(?:\s+a/?r)?|seriale|serial(?:\s+number)?|s/n|scheda\s+di\s+(?:ps|triage)"
+    r"cro|trn|raccomandata(?:\s+a/?r)?|seriale|serial(?:\s+number)?|s/n|scheda\s+di\s+(?:ps|triage)|"
+    r"ric\.|prat\.|patienten-?nr\.?|team"
 )
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
 _QUALIFIER = (r"(?:\s+(?:di\s+(?=[a-zà-ù]{4,15}\b))?"
@@ -56,7 +57,8 @@ _NUMBER_MARK = r"(?:\s*(?:n\.|n(?=\s)|nr\.|nr(?=\s)|num(?:ero)?\.?|n°|nº|#|no\
 # (a letter prefix may stand apart: "CIT 24/1187", "BO-DERM 0087231", "AY 2209471")
 _CODE = (r"(?P<code>(?-i:(?:(?!(?:INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|UE|CE|CEE|EU|PA|PAS|PAD|PAM|FC|FR|HR|BP|TA|"
          r"SAT|SPO2|HB|PLT|GB|GR|INR|VAS|NRS|GCS)[ ])"
-         r"[A-Z][A-Z0-9]{0,4}(?:-[A-Z]{1,5})?[ ](?=\d{2,4}[/-]\d{2,7}(?![\w/])|\d{5,}(?!\w)))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
+         r"(?:[A-Z][A-Z0-9]{0,4}(?:-[A-Z]{1,5})?[ ](?=\d{2,4}[/-]\d{2,7}(?![\w/])|\d{5,}(?!\w))|"
+         r"[A-Z]{1,5}-[A-Z]{1,5}[ ](?=\d{3,4}(?![\w/]))))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
          r"(?:[A-Z]{1,4}[-/]?)?\d[\dA-Z]*"
          r"(?:[-/][\dA-Z]+|\.[A-Z]{1,4}(?=\.\d)|\.\d+(?=[^\w.]|\.\d|\.?\Z|\.\s))*))")
 # "n." or "numero" before a code: any document word stands before it, three digits are enough.
@@ -79,6 +81,11 @@ _NOT_BARE_BEFORE = re.compile(
     r"(?:(?:n\.|nr\.|n°|num\.|numero)\s*:?\s*)?\Z")
 _WITH_CONTEXT = re.compile(
     rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}{_NUMBER_MARK}{_CODE}(?![\w])", re.IGNORECASE)
+# A code in spaced groups after a record word: "nosologico 2024 0033712", "TEAM n. 80276 00012
+# 3456 7890", "Codice certificato: M1A 4DT7 0009 2213".
+_SPACED_CODE = re.compile(
+    rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}[ \t]*(?:\([A-Z]{{2,6}}\))?{_NUMBER_MARK}"
+    r"(?P<code>(?-i:[A-Z0-9]{3,5}(?:[ ][A-Z0-9]{1,8}){1,4}))(?![\w/])", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$|^\d{4}$")
 _PREFIXED = re.compile(
     r"(?<![\w/-])(?P<code>(?:PZ|ID|CC|PS|SDO|MRN|NOS|STP|ENI|RIC|CART|PAZ)[-/]?\d{6,}"
@@ -114,6 +121,12 @@ class RecordNumberRecognizer(TextRecognizer):
                 continue
             seen.add(span)
             yield span[0], span[1], 0.85
+        for m in _SPACED_CODE.finditer(text):
+            span = m.span("code")
+            if sum(c.isdigit() for c in m.group("code")) >= 7 and \
+                    not any(s < span[1] and span[0] < e for s, e in seen):
+                seen.add(span)
+                yield span[0], span[1], 0.7
         for m in _AFTER_NUMBER.finditer(text):
             group = "spaced" if m.group("spaced") else "code"
             code = m.group(group)

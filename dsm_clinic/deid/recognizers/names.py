@@ -128,7 +128,7 @@ _SAINT_WORDS = {"san", "santa", "santo", "sant'", "santi"}
 # Ospedale Maggiore "Carlo Alberto Pizzardi", Centro "Don Milani" (a street is an address).
 _INSTITUTION_BEFORE = re.compile(
     r"(?<!\w)(?:ospedale|istituto|ist\.|policlinico|scuola|centro|fondazione|clinica|"
-    r"a\.o\.r\.n\.|aorn|a\.o\.u\.|aou|a\.o\.|irccs|asst|a\.s\.l\.|i\.c\.|"
+    r"a\.o\.r\.n\.|aorn|a\.o\.u\.|aou|a\.o\.|irccs|asst|a\.s\.l\.|i\.c\.|p\.\s?o\.|"
     r"casa\s+di\s+cura|liceo|universit[àa]|asilo|associazione|hospice|residenza|rsa|presidio|"
     r"poliambulatorio|cooperativa|parrocchia|biblioteca|collegio|convitto|ospedaliero)"
     r"(?P<between>(?:\s+[^\W\d_]+(?:['’][^\W\d_]+)?){0,3}?)\s*(?P<quote>[\"«“])?\s*$",
@@ -137,7 +137,7 @@ _INSTITUTION_BEFORE = re.compile(
 _INSTITUTION_WORD = re.compile(
     r"(?i:ospedal|istitut|ist\.|policlinic|scuola|centro|fondazion|clinica|casa\s+di\s+cura|"
     r"liceo|universit|asilo|associazion|hospice|residenza|rsa|presidio|poliambulatori|"
-    r"cooperativ|parrocchia|bibliotec|collegio|convitto|a\.o\.|aorn|aou|irccs|asst|i\.c\.)")
+    r"cooperativ|parrocchia|bibliotec|collegio|convitto|a\.o\.|aorn|aou|irccs|asst|i\.c\.|p\.\s?o\.)")
 # Links from a name found after a trigger to the next one: "i figli Marco ed Elisa".
 _CHAIN = re.compile(r"(?:\s*(?P<sep>[,/])\s*|\s*\+\s*|\s+(?:e|ed)\s+)$")
 # A department or service written with capitals: "Medicina dello Sport", "Unità di Crisi".
@@ -202,7 +202,7 @@ _MAIDEN = re.compile(r"(?:\(|,|(?<=\w)[ \t])[ \t]*(?:nata|née|nee|geb\.|geboren
 _BUSINESS_NAME = re.compile(
     r"(?i:onoranze[ \t]+funebri|pompe[ \t]+funebri|studio[ \t]+(?:dentistico|medico|legale|"
     r"odontoiatrico|notarile|associato)|impresa[ \t]+edile|ditta|f\.lli|fratelli|autotrasporti|"
-    r"officina)[ \t]+(?P<n>[A-ZÀ-Þ][\w'’-]+(?:[ \t](?:&|e)[ \t][A-ZÀ-Þ][\w'’-]+)?)")
+    r"officina|centro[ \t]+(?:diagnostico|medico|analisi)|farmacia|laboratorio[ \t]+analisi)[ \t]+(?P<n>[A-ZÀ-Þ][\w'’-]+(?:[ \t](?:&|e)[ \t][A-ZÀ-Þ][\w'’-]+)?)")
 # The sender of a chat message: "12/04/24, 07:58 - Carmela Gentile: ...", "[09:16] Coord. Rita: ...".
 _CHAT_SENDER = re.compile(
     r"(?m)^[ \t]*(?:\[?\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+\d{1,2}[:.]\d{2}(?::\d{2})?\]?[ \t]*[-–]?|"
@@ -233,9 +233,11 @@ _REPEATED_SIGNATURE = re.compile(
 # A first name after a title or relative that is also a function word: "la moglie Nella".
 _TRIGGERED_WORD_NAME = re.compile(
     r"(?<![\w.])(?i:sig\.?\s?ra|signora|moglie|marito|figli[ao]|madre|sorella|nipote|nonna|zia|"
-    r"cugina|cognata|suocera|vicin[ao]|amica|badante|inf\.)[ \t]+(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?![\w'’])")
+    r"cugina|cognata|suocera|vicin[ao]|amica|badante|inf\.|dett[ao])[ \t]+[\"“«]?(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?![\w'’])")
+# A first name after a surname in capitals and a comma: "Patient: HOFFMANN, Jürgen".
+_COMMA_FIRST_NAME = re.compile(r"(?<![\w'’])[A-ZÀ-Þ]{3,}(?:[ '’][A-ZÀ-Þ]{2,})?,[ \t]+(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?![\w'’])")
 # A first name alone in brackets, as a note gives who answered: "comunità "Il Faro" (Luca)".
-_BRACKET_FIRST_NAME = re.compile(r"(?<=[\w\"”»][ \t])\((?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})\)")
+_BRACKET_FIRST_NAME = re.compile(r"(?<=[\w\"”»][ \t])\((?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?:\)|,(?![ \t]*\d{4}))")
 # A first name before an office: "Paola – Segreteria Cardiologia".
 _NAME_BEFORE_OFFICE = re.compile(
     r"(?m)^[ \t]*(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]+[-–—][ \t]+(?:Segreteria|Ufficio|Reparto|"
@@ -627,7 +629,8 @@ class NameRecognizer(TextRecognizer):
                 words_ = [w for w in re.split(r"[ \t]+(?:&|e)?[ \t]*", m.group("n")) if w]
                 # a name word that is no plain word ("Zobec") or a first name ("Carmela
                 # Gentile"); "Nota:", "Sistema:" and "Ortopedia" name no one
-                if any(norm(w) in self.gaz.first_names or not self.gaz.is_word(w) for w in words_) \
+                if any(norm(w) in self.gaz.first_names or not all(
+                        self.gaz.is_word(p) for p in w.split("-")) for w in words_) \
                         and not (len(words_) == 1 and norm(words_[0]) in self.gaz.clinical) and \
                         not _TRIGGER_WORD.fullmatch(words_[0] + text[m.end("n"):m.end("n") + 1]):
                     extra.append((m.start("n"), m.end("n"), 0.6))
@@ -661,6 +664,9 @@ class NameRecognizer(TextRecognizer):
             key = norm(m.group("n"))
             if key in _FUNCTION_WORDS and key in self.gaz.first_names:
                 extra.append((m.start("n"), m.end("n"), 0.55))
+        for m in _COMMA_FIRST_NAME.finditer(text):
+            if self._first_name(m.group("n")) and not self.gaz.is_word(m.group("n")):
+                extra.append((m.start(), m.end("n"), 0.55))
         for pattern in (_BRACKET_FIRST_NAME, _NAME_BEFORE_OFFICE):
             for m in pattern.finditer(text):
                 key = norm(m.group("n"))

@@ -60,7 +60,7 @@ _PREPOSITIONS = {"a", "in", "da", "di", "ad", "presso", "per", "verso", "dal", "
 _LINKERS = {"di", "del", "della", "dei", "delle", "degli", "sul", "sulla", "in", "d'", "de", "san",
             "santa", "sant'", "s.", "la", "le", "lo"}
 _DATE_AFTER = re.compile(
-    r"\s*,?\s*(?:(?:l[iì]|addì|addi|am|den|le)\.?,?\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[°.]?\s+[a-zä]+\s+\d{4}"
+    r"(?:[ \t]*\([A-ZÀ-Þ][^()\n]{1,30}\))?\s*,?\s*(?:(?:l[iì]|addì|addi|am|den|le)\.?,?\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[°.]?\s+[a-zä]+\s+\d{4}"
     r"|\d{4}-\d{2}-\d{2}|(?<=[iì] )[a-zé]+\s+(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|"
     r"agosto|settembre|ottobre|novembre|dicembre))", re.IGNORECASE)
 _MAX_TOKENS = 7
@@ -116,13 +116,15 @@ _TAGGED_PLACE = re.compile(
     r"(?<![\w'’-])(?P<p>[A-ZÀ-Þ][\w'’-]+(?:[ ](?:di|del|della|d['’]\w+|[A-ZÀ-Þ][\w'’-]+)){0,3})"
     r"[ \t]+\((?P<tag>[A-Z]{2}|[A-ZÀ-Þ][a-zà-ÿ]+)\)")
 _BRACKET_CITY = re.compile(r"\((?P<p>[A-ZÀ-Þ][a-zà-ÿ]+(?:[ ][A-ZÀ-Þ][a-zà-ÿ]+)?)\)")
-_PO_BEFORE = re.compile(r"(?i:(?<![\w.])p\.[ ]?o\.)[ \t]*\Z")
+_PO_BEFORE = re.compile(r"(?i:(?<![\w.])p\.[ ]?[os]\.)[ \t]*\Z")
 _PREV_NAME_WORD = re.compile(r"(?P<w>[A-ZÀ-Þ][\w'’]*)[\"”»]?[ \t]+\Z")
 _SAINT_BEFORE = re.compile(r"(?i:\b(?:san|santa|santo|s\.|ss\.|santi)|\bsant['’])[ \t]*\Z")
 # After a street or a postcode abroad: "14 Orchard Lane, Tewkesbury", "31-147 Kraków".
 _ABROAD_BEFORE = re.compile(rf"(?:{NUMBER_FIRST_STREET.pattern})[ \t]*,[ \t]*\Z|"
                             rf"(?<![\w-])(?:{CONTINENTAL_POSTCODE.pattern})[ \t]+\Z")
 _HEADING_COMMA = re.compile(r",[ \t]*\Z")
+_BIRTH_DATE_BEFORE = re.compile(r"(?<![\w/.-])(?P<cue>(?i:n\.|nat[oa](?:[ \t]+il)?|nascita:?|dob)[ \t]*)?"
+                                r"\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}[ \t]+\Z")
 _INSTITUTION_LINE = re.compile(
     r"(?i:\b(?:ospedale|policlinico|presidio|istituto|clinica|azienda|asl|ausl|asst|aou|aorn|aor(?!\w)|"
     r"a\.o\.(?:r\.|u\.)?|p\.o\.|"
@@ -140,7 +142,7 @@ _HOME_BEFORE = re.compile(
     r"\b(?:frazione(?:\s+di)?|fraz\.|località|localita'?|loc\.|quartiere(?:\s+di)?|rione|"
     r"borgata|contrada|c\.da|sestiere|municipio|zona|fraktion|ortsteil)|"
     r"\b(?:comune|luogo|provincia)\s+di\s+[a-zà-ù]+\s*:|"
-    r"\bres\.|\b(?:domicilio|residenza)\s*,|"
+    r"\bres\.|\bdom\.|\b(?:domicilio|residenza)\s*,|(?-i:\bdomicilio)\s|"
     r"\b(?:residenza|domicilio|nascita|"
     r"luogo\s+di\s+nascita|luogo|comune|località|loc\.|citt[aà])\s*:)\s*$", re.IGNORECASE)
 
@@ -187,6 +189,10 @@ class PlaceRecognizer(TextRecognizer):
         if _CIVIC_BEFORE.search(text, max(0, start - 60), start) or _STREET_AFTER.match(text, end) or \
                 _ABROAD_BEFORE.search(text, max(0, start - 60), start):
             return "home"  # after a street and its civic number, or before it
+        birth = _BIRTH_DATE_BEFORE.search(text, max(0, start - 24), start)
+        if birth is not None and (birth.group("cue") or norm(text[start:end]) in self.gaz.comuni) and \
+                re.match(r"[ \t]*(?:[-–,;(]|\n|\Z)", text[end:end + 3]):
+            return "home"  # a place of birth after the date
         if _HEADING_COMMA.search(text, max(0, start - 3), start) and \
                 _HEADING_DASH_AFTER.match(text, end) and \
                 _INSTITUTION_LINE.search(text, text.rfind("\n", 0, start) + 1, start):
