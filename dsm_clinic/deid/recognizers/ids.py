@@ -83,9 +83,10 @@ _WITH_CONTEXT = re.compile(
     rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}{_NUMBER_MARK}{_CODE}(?![\w])", re.IGNORECASE)
 # A code in spaced groups after a record word: "nosologico 2024 0033712", "TEAM n. 80276 00012
 # 3456 7890", "Codice certificato: M1A 4DT7 0009 2213".
-_SPACED_CODE = re.compile(
-    rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}[ \t]*(?:\([A-Z]{{2,6}}\))?{_NUMBER_MARK}"
-    r"(?P<code>(?-i:[A-Z0-9]{3,5}(?:[ ][A-Z0-9]{1,8}){1,4}))(?![\w/])", re.IGNORECASE)
+# (the shape is searched first: the record words are a long alternation)
+_SPACED_SHAPE = re.compile(r"(?<![\w/])(?:[A-Z0-9]{3,5}(?:[ ][A-Z0-9]{1,8}){1,4})(?![\w/])")
+_SPACED_BEFORE = re.compile(
+    rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}[ \t]*(?:\([A-Z]{{2,6}}\))?{_NUMBER_MARK}\Z", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$|^\d{4}$")
 _PREFIXED = re.compile(
     r"(?<![\w/-])(?P<code>(?:PZ|ID|CC|PS|SDO|MRN|NOS|STP|ENI|RIC|CART|PAZ)[-/]?\d{6,}"
@@ -121,10 +122,11 @@ class RecordNumberRecognizer(TextRecognizer):
                 continue
             seen.add(span)
             yield span[0], span[1], 0.85
-        for m in _SPACED_CODE.finditer(text):
-            span = m.span("code")
-            if sum(c.isdigit() for c in m.group("code")) >= 7 and \
-                    not any(s < span[1] and span[0] < e for s, e in seen):
+        for m in _SPACED_SHAPE.finditer(text):
+            span = m.span()
+            if sum(c.isdigit() for c in m.group()) >= 7 and \
+                    not any(s < span[1] and span[0] < e for s, e in seen) and \
+                    _SPACED_BEFORE.search(text, max(0, span[0] - 70), span[0]):
                 seen.add(span)
                 yield span[0], span[1], 0.7
         for m in _AFTER_NUMBER.finditer(text):
