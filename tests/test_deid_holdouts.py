@@ -1,12 +1,12 @@
-"""The rule-based analyzer on the third to fifteenth held-out sets of hand-written notes
-(tests/data/deid_holdout3.md ... deid_holdout17.md), each written by someone who saw neither the
+"""The rule-based analyzer on the third to twenty-third held-out sets of hand-written notes
+(tests/data/deid_holdout3.md ... deid_holdout23.md), each written by someone who saw neither the
 analyzer's code nor the other sets, and kept from the analyzer's tuner until the rules of a
 round were final.
 
-Each set was measured once, unseen, when it entered the repository; sets 3 to 13 then became
+Each set was measured once, unseen, when it entered the repository; sets 3 to 19 then became
 the development sets of the rounds after (and training sets of the shipped NER). The floors
 below keep what each round gained; the issue's target (token recall >= 0.99 with the default
-analyzer) is a strict xfail on the sets measured unseen last (14 to 17), so it turns red the
+analyzer) is a strict xfail on the sets measured unseen last (20 to 23), so it turns red the
 day it is met.
 """
 
@@ -28,30 +28,39 @@ SETS = {
     # unseen with round 1 (developed on deid_holdout2); development set of round 2
     "deid_holdout3": (41, 0.9285, 0.9610, 0.99, 0.975),
     # unseen with round 2; development set of round 3
-    "deid_holdout4": (49, 0.9359, 0.9622, 0.985, 0.965),
+    "deid_holdout4": (49, 0.9359, 0.9622, 0.99, 0.965),
     # unseen with round 3; development sets of rounds 4 and 5
-    "deid_holdout5": (49, 0.9375, 0.9543, 0.985, 0.95),
-    "deid_holdout6": (52, 0.9497, 0.9685, 0.985, 0.965),
+    "deid_holdout5": (49, 0.9375, 0.9543, 0.99, 0.955),
+    "deid_holdout6": (52, 0.9497, 0.9685, 0.99, 0.965),
     # unseen with round 4; development set of round 5
-    "deid_holdout7": (38, 0.9679, 0.9721, 0.99, 0.97),
+    "deid_holdout7": (38, 0.9679, 0.9721, 0.995, 0.97),
     # unseen with round 5; development sets of round 6
-    "deid_holdout8": (45, 0.9151, 0.9559, 0.97, 0.955),
-    "deid_holdout9": (45, 0.9306, 0.9411, 0.97, 0.935),
+    "deid_holdout8": (45, 0.9151, 0.9559, 0.98, 0.955),
+    "deid_holdout9": (45, 0.9306, 0.9411, 0.975, 0.935),
     # unseen with round 6; development sets of round 7
-    "deid_holdout10": (45, 0.9475, 0.9540, 0.965, 0.95),
-    "deid_holdout11": (45, 0.9793, 0.9696, 0.985, 0.965),
+    "deid_holdout10": (45, 0.9475, 0.9540, 0.975, 0.955),
+    "deid_holdout11": (45, 0.9793, 0.9696, 0.99, 0.965),
     # unseen with round 7 (representative archives, south and north); development sets of round 8
-    "deid_holdout12": (45, 0.9780, 0.9692, 0.98, 0.965),
-    "deid_holdout13": (45, 0.9923, 0.9589, 0.99, 0.955),
-    # unseen with round 8 (representative archives, centre and a provincial hospital), and the
-    # two below with the same analyzer: nobody has looked at their misses, and the shipped NER
-    # was not trained on them
-    "deid_holdout14": (45, 0.9756, 0.9673, 0.97, 0.96),
-    "deid_holdout15": (45, 0.9660, 0.9718, 0.96, 0.965),
-    "deid_holdout16": (45, 0.9796, 0.9737, 0.975, 0.965),
-    "deid_holdout17": (45, 0.9832, 0.9691, 0.98, 0.96),
+    "deid_holdout12": (45, 0.9780, 0.9692, 0.985, 0.97),
+    "deid_holdout13": (45, 0.9923, 0.9589, 0.995, 0.955),
+    # unseen with round 8 (14, 15) and with the same rules after it (16, 17); development sets
+    # of round 9
+    "deid_holdout14": (45, 0.9756, 0.9673, 0.995, 0.97),
+    "deid_holdout15": (45, 0.9660, 0.9718, 0.99, 0.97),
+    "deid_holdout16": (45, 0.9796, 0.9737, 0.99, 0.97),
+    "deid_holdout17": (45, 0.9832, 0.9691, 0.995, 0.965),
+    # unseen with round 9 (islands; north-east); development sets of round 10
+    "deid_holdout18": (45, 0.9755, 0.9592, 0.98, 0.96),
+    "deid_holdout19": (45, 0.9682, 0.9761, 0.98, 0.975),
+    # unseen with round 10 (private clinics in the north-west; Rome and its region; Tuscany and
+    # Emilia; the south): nobody has looked at their misses, and the shipped NER was not trained
+    # on them
+    "deid_holdout20": (45, 0.9873, 0.9549, 0.985, 0.95),
+    "deid_holdout21": (45, 0.9828, 0.9834, 0.98, 0.98),
+    "deid_holdout22": (45, 0.9699, 0.9607, 0.965, 0.955),
+    "deid_holdout23": (45, 0.9740, 0.9663, 0.97, 0.96),
 }
-UNSEEN = ("deid_holdout14", "deid_holdout15", "deid_holdout16", "deid_holdout17")
+UNSEEN = ("deid_holdout20", "deid_holdout21", "deid_holdout22", "deid_holdout23")
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))
@@ -116,8 +125,8 @@ def test_allow_listed_eponyms_in_the_notes_survive(name, analyzer):
 
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="issue target not met on unseen hand-written notes: token recall "
-                   "0.9872 (default analyzer, rules + shipped NER) measured on deid_holdout14 to "
-                   "deid_holdout17 (7 366 PHI tokens)")
+                   "0.9875 (default analyzer, rules + shipped NER) measured on deid_holdout20 to "
+                   "deid_holdout23 (7 589 PHI tokens)")
 def test_unseen_sets_meet_the_issue_target():
     from dsm_clinic.deid.analyzer import build_analyzer
 
