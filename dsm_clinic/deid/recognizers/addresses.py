@@ -105,6 +105,7 @@ _PREPOSITION_BEFORE = re.compile(r"(?i:\b(?:in|di|della|dalla|nella|a|da|su|sull
 _SENTENCE_END = re.compile(r"(?<=[a-zà-ù]{4})\.(?=[ \t\n])")
 _ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not a street
 _CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w/-]|[.,]\d)")
+_CAP_AFTER_CIVIC = re.compile(r"(?<=\d)[ \t]+(?P<cap>\d{5})(?=[ \t]+[A-ZÀ-Þ])")
 _CAP_WORD_BEFORE = re.compile(r"(?<![\w.])(?i:c\.?a\.?p\.?)[ \t]*:?[ \t]*\Z")
 _NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 
@@ -170,6 +171,10 @@ class AddressRecognizer(TextRecognizer):
                 continue
             spans.append(m.span())
             yield m.start(), m.end(), 0.6
+        for _, end in list(spans):  # "VIA PISTOIESE 348 59100 PRATO": a CAP right after the civic
+            m = _CAP_AFTER_CIVIC.match(text, end)
+            if m is not None:
+                yield m.start("cap"), m.end("cap"), 0.7
         for m in _CAP.finditer(text):
             s, e = m.span("cap")
             nxt = _NEXT_WORD.match(text, e)

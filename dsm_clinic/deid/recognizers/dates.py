@@ -51,8 +51,8 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(rf"(?<![\w./+])(?:{_DAY}|1°|1º)\s+(?:genn?|febb?r?|apr|magg?|giu|lug|ago|ott|nov|"
                 r"dic)\.(?!\w)", re.IGNORECASE), 0.6),
     # day and abbreviated month in a table or list, no dot: "| 7 feb |", "12 gen,"
-    (re.compile(r"(?<![\w./])(?:0?[1-9]|[12]\d|3[01])\s+(?:gen|feb|febr|mar|apr|mag|giu|lug|ago|"
-                r"set|ott|nov|dic)(?![\w.])", re.IGNORECASE), 0.55),
+    (re.compile(r"(?:(?<![\w./])|(?<=\s\d/)|(?<=\s\d\d/))(?:0?[1-9]|[12]\d|3[01])\s+(?:gen|feb|febr|mar|apr|"
+                r"mag|giu|lug|ago|set|ott|nov|dic)(?![\w.])", re.IGNORECASE), 0.55),
     # day and abbreviated month joined by a hyphen, no year: "28-feb", "3-MAR"
     (re.compile(r"(?<![\w./-])(?:0?[1-9]|[12]\d|3[01])-(?:gen|feb|mar|apr|mag|giu|lug|ago|set|ott|"
                 r"nov|dic)(?![\w.-])", re.IGNORECASE), 0.55),
@@ -122,15 +122,16 @@ _CELL_DAY_MONTH = re.compile(
 # At a line start before a dash or a time ("3.4 - presa in carico"), or after one word as a
 # diary heading ("marti 6/2", "joi 8.02"; a lab value "Hb 12.3" has a one-digit decimal).
 _LINE_DAY_MONTH = re.compile(
-    rf"(?m)^[ \t]*(?:(?P<d>{_DAY}[./]{_MON}|(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2]))\.?(?=[ \t]*(?:[-–:][ \t]|ore[ \t]|h[ \t.]?\d|"
+    rf"(?m)^[ \t]*(?:(?P<d>{_DAY}[./]{_MON}|(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2])|"
+    rf"{_DAY}-{_MON}(?=[ \t]+(?:h|ore)?[ \t.]*\d{{1,2}}[:.]\d{{2}}))\.?(?=[ \t]*(?:[-–:][ \t]|ore[ \t]|h[ \t.]?\d|"
     r"\d{1,2}[:.]\d{2}))"
     rf"|(?P<w>[A-Za-zà-ù]{{2,12}})\.?[ \t]+(?P<d2>{_DAY}/{_MON}|{_DAY}\.\d\d)\.?[ \t]*$)")
 _BRACKET_DAY_MONTH = re.compile(rf"\((?P<d>(?:(?:[0-2]\d|3[01])/{_MON}|{_DAY}/(?:0[1-9]|1[0-2])))\)")
 # A law's number looks like a month and year: "L.R. 11/1985", "D.Lgs. 81/2008".
 _LAW_BEFORE = re.compile(r"(?i:\bl\.|\bl\.\s?r\.|legge|d\.\s?lgs\.?|dlgs|d\.p\.r\.|dpr|d\.m\.|dm|"
                          r"dpcm|art\.)\s*\Z")
-_TIME_AFTER = re.compile(rf"(?<![\w./,-])(?P<d>{_DAY}/{_MON})[ \t]+(?:ore[ \t]+|h\.?[ \t]*)?"
-                         r"\d{1,2}[:.]\d{2}(?!\d)")
+_TIME_AFTER = re.compile(rf"(?<![\w./,-])(?P<d>{_DAY}/{_MON})[ \t]+(?:(?:ore[ \t]+|h\.?[ \t]*)?"
+                         r"\d{1,2}[:.]\d{2}(?!\d)|h[ \t]?\d{1,2}(?![\d.,:/]))")
 # A day alone that stands for a date: "il 2 u.s.", "il 17 c.m.", "il 5 scorso".
 _DAY_ALONE = re.compile(
     rf"(?<!\w)(?:il|l['’]|dal|del|al|entro\s+il|fino\s+al)\s+(?P<d>{_DAY})°?\s+(?=(?:u\.\s?s\.|c\.\s?m\.|"
@@ -154,6 +155,7 @@ _DAY_AFTER_WORD = re.compile(
     rf"(?P<d>{_DAY})(?!\w|[.,]\d|\s*(?:%|°|/|-\d|mg|ml|g\b|kg|anni|mesi|giorni|settimane|ore\b|volte|"
     r"cp|cpr|compresse|fiale|gocce|ui|unità|cicli|dosi|punti|cm|mm))"
     r"(?P<after>\s*(?:[.;:)|]|,(?!\d)|\s\((?!\d)|\s(?:è|e\s+il|con|per|alle|ore|h\b|mattina|pomeriggio|sera|"
+    r"(?:trasferit|dimess|ricoverat|rientrat|operat|sottopost|visitat|ripetut)[oaie]\b|"
     r"notte|il\s+laboratorio|riapre|chiuso|chiusa|in\s+mattinata|e\s+(?!\d))))?", re.IGNORECASE)
 # Ranges of day/month: "10/4-18/4", "20-21/09".
 _SLASH_RANGE = re.compile(rf"(?<![\w./,+-])(?P<d>{_DAY}(?:/{_MON})?)-(?P<d2>{_DAY}/{_MON})(?![\w/]|[.,]\d)")
@@ -187,7 +189,8 @@ _SLASH_DAY_MONTH = re.compile(
 _EXAM_BEFORE = re.compile(
     r"(?i:\b(?:ecg|ega|eco|ecografia|ecocardio|ecocardiogramma|ett|tc|tac|rx|rm|rmn|eeg|emg|ercp|"
     r"egds|colonscopia|gastroscopia|pet|moc|um|ogtt|holter|spirometria|doppler|ecodoppler|"
-    r"coronarografia|angio-?tc|emocolture|urinocoltura|tampone|biopsia|esami|emocromo))"
+    r"coronarografia|angio-?tc|emocolture|urinocoltura|tampone|biopsia|esami|emocromo|"
+    r"dea|obi|dh))"
     r"(?:[ \t]+(?:[A-Z]{2,4}|[a-zà-ù]{4,12}))?[ \t]*\(?[ \t]*\Z")
 # Two-digit day and month, one with a leading zero or a day over 12: "05/03", "21/08".
 _PADDED_DAY_MONTH = re.compile(r"(?:0[1-9]|1[3-9]|2\d|3[01])/(?:0[1-9]|1[0-2])|1[0-2]/0[1-9]")

@@ -80,11 +80,12 @@ _NOT_BARE_BEFORE = re.compile(
     r"reg\.|regolamento|direttiva|art\.|atc|aic|minsan|icd-?\d*(?:-cm)?|drg)\s*[:.]?\s*"
     r"(?:(?:n\.|nr\.|n°|num\.|numero)\s*:?\s*)?\Z")
 _WITH_CONTEXT = re.compile(
-    rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}{_NUMBER_MARK}{_CODE}(?![\w])", re.IGNORECASE)
+    rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}(?:[ \t]*\([A-Z]{{2,6}}\))?{_NUMBER_MARK}{_CODE}(?![\w])",
+    re.IGNORECASE)
 # A code in spaced groups after a record word: "nosologico 2024 0033712", "TEAM n. 80276 00012
 # 3456 7890", "Codice certificato: M1A 4DT7 0009 2213".
 # (the shape is searched first: the record words are a long alternation)
-_SPACED_SHAPE = re.compile(r"(?<![\w/])(?:[A-Z0-9]{3,5}(?:[ ][A-Z0-9]{1,8}){1,4})(?![\w/])")
+_SPACED_SHAPE = re.compile(r"(?<![\w/])(?=[A-Z]{0,4}\d)(?:[A-Z0-9]{3,5}(?:[ ][A-Z0-9]{1,8}){1,4})(?![\w/])")
 _SPACED_BEFORE = re.compile(
     rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}[ \t]*(?:\([A-Z]{{2,6}}\))?{_NUMBER_MARK}\Z", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$|^\d{4}$")
@@ -113,6 +114,13 @@ class RecordNumberRecognizer(TextRecognizer):
             if not any(s < span[1] and span[0] < e for s, e in seen):
                 seen.add(span)
                 yield span[0], span[1], 0.6
+        for m in _SPACED_SHAPE.finditer(text):
+            span = m.span()
+            if sum(c.isdigit() for c in m.group()) >= 7 and \
+                    not any(s < span[1] and span[0] < e for s, e in seen) and \
+                    _SPACED_BEFORE.search(text, max(0, span[0] - 70), span[0]):
+                seen.add(span)
+                yield span[0], span[1], 0.7
         for m in _WITH_CONTEXT.finditer(text):
             code = m.group("code")
             if not _enough_digits(code) or _DATE_LIKE.match(code):
@@ -122,13 +130,6 @@ class RecordNumberRecognizer(TextRecognizer):
                 continue
             seen.add(span)
             yield span[0], span[1], 0.85
-        for m in _SPACED_SHAPE.finditer(text):
-            span = m.span()
-            if sum(c.isdigit() for c in m.group()) >= 7 and \
-                    not any(s < span[1] and span[0] < e for s, e in seen) and \
-                    _SPACED_BEFORE.search(text, max(0, span[0] - 70), span[0]):
-                seen.add(span)
-                yield span[0], span[1], 0.7
         for m in _AFTER_NUMBER.finditer(text):
             group = "spaced" if m.group("spaced") else "code"
             code = m.group(group)
@@ -227,7 +228,7 @@ def _column_codes(text: str) -> Iterator[tuple[int, int]]:
 
 
 _LIST_AFTER = re.compile(r"(?i:matricole|codici|campioni|cartelle|pratiche|verbali|referti)"
-                         r"(?:[ \t]+[A-Z]{2,4})?\s*:?\s*"
+                         r"(?:[ \t]+[A-Z]{2,4}(?!\w))?\s*:?\s*"
                          r"(?P<list>[A-Z0-9][A-Z0-9/.-]*\d(?:\s*(?:,|e|ed)\s*[A-Z0-9][A-Z0-9/.-]*\d)+)")
 # A doctor's registration: "iscr. OMCeO FM n. 1187", "Ordine dei Medici di Bari al n. 9871".
 _REGISTRATION = re.compile(r"(?i:ordine\s+dei\s+medici|omceo|iscr\.|iscritt[oa]|albo)[^\n]{0,40}?"

@@ -87,7 +87,7 @@ _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degen
 _TRIGGER = re.compile(
     rf"(?:^|(?<=[^\w.]))(?:(?P<title>{_TITLE})|(?P<role>{_ROLE}))"
     r"(?:\s+(?:di\s+nome|chiamat[oa]|sig\.?\s?(?:ra|na)?|signor[ae]?|dott\.?\s?(?:ssa)?|"
-    r"dr\.?\s?(?:ssa)?|prof\.?\s?(?:ssa)?|(?:di\s+)?(?:notte|mattina|pomeriggio|turno|giorno)))?"
+    r"dr\.?\s?(?:ssa)?|prof\.?\s?(?:ssa)?|(?:di\s+)?(?:notte|mattina|pomeriggio|turno|giorno)|entrante|uscente|smontante|montante))?"
     r"\s*[:,(\-–]?\s*[\"«“']?$", re.IGNORECASE)
 # A form's name field: what follows its colon is a name even when it is also a word.
 _FIELD = re.compile(r"cognome(?:\s+e\s+nome)?|nome(?:\s+e\s+cognome)?|nominativo", re.IGNORECASE)
@@ -226,10 +226,14 @@ _OTHER_SCRIPT_AFTER = re.compile(
     r"\uac00-\ud7af]+(?:[ ][\u0400-\u04ff\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff"
     r"\uac00-\ud7af]+){0,3})[ \t]*\)")
 # A first name ending a diary line after a sentence: "... non nuove lesioni. Gianni".
+_END_PAIR = re.compile(r"(?m)[.!?)][ \t]+(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]*/[ \t]*(?P<n2>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]*$")
 _END_SIGNATURE = re.compile(r"(?m)(?:(?P<w>[\w.]*\w)[.!?]|\)|(?<=\d)['’])[ \t]+(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]*$")
 # A short signature ending two or more lines of one note: "... in stanza. EdS", "... ATS. S.R.".
 _REPEATED_SIGNATURE = re.compile(
-    r"(?m)(?:[.!?)]|['’](?<=\d['’]))[ \t]+(?P<s>[A-Z][A-Za-z]{1,2}|[A-Z]\.[ ]?[A-Z]\.(?:[A-Z]\.)?)[ \t]*$")
+    r"(?m)(?:[.!?)]|['’](?<=\d['’]))[ \t]+(?P<s>[A-Z][A-Za-z]{1,2}|[A-Z]\.[ ]?[A-Z]\.(?:[A-Z]\.)?|"
+    r"[A-Z]\.[ ]?[A-ZÀ-Þ][a-zà-ÿ'’]{2,}|[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]*$")
+# Line-end abbreviations that sign nothing even when repeated.
+_NOT_SIGNATURES = {"nb", "ps", "ok", "uo", "cc", "nn", "sc", "ev", "im", "os", "po", "sl"}
 # A first name after a title or relative that is also a function word: "la moglie Nella".
 _TRIGGERED_WORD_NAME = re.compile(
     r"(?<![\w.])(?i:sig\.?\s?ra|signora|moglie|marito|figli[ao]|madre|sorella|nipote|nonna|zia|"
@@ -237,7 +241,8 @@ _TRIGGERED_WORD_NAME = re.compile(
 # A first name after a surname in capitals and a comma: "Patient: HOFFMANN, Jürgen".
 _COMMA_FIRST_NAME = re.compile(r"(?<![\w'’])[A-ZÀ-Þ]{3,}(?:[ '’][A-ZÀ-Þ]{2,})?,[ \t]+(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?![\w'’])")
 # A first name alone in brackets, as a note gives who answered: "comunità "Il Faro" (Luca)".
-_BRACKET_FIRST_NAME = re.compile(r"(?<=[\w\"”»][ \t])\((?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?:\)|,(?![ \t]*\d{4}))")
+_BRACKET_FIRST_NAME = re.compile(r"(?<=[\w\"”»][ \t])\((?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?:\)|,(?![ \t]*\d{4})|"
+                                 r"[ \t]+e[ \t]+(?P<n2>[A-ZÀ-Þ][a-zà-ÿ]{2,})\))")
 # A first name before an office: "Paola – Segreteria Cardiologia".
 _NAME_BEFORE_OFFICE = re.compile(
     r"(?m)^[ \t]*(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]+[-–—][ \t]+(?:Segreteria|Ufficio|Reparto|"
@@ -652,13 +657,19 @@ class NameRecognizer(TextRecognizer):
                 continue  # "dr. P. Cecchi", "dott. Gianni": a title's dot, not a sentence's
             if self._first_name(m.group("n")) and not self.gaz.is_word(m.group("n")):
                 extra.append((m.start("n"), m.end("n"), 0.55))
+        for m in _END_PAIR.finditer(text):
+            pair = [m.group("n"), m.group("n2")]
+            if any(self._first_name(w) for w in pair) and all(self.gaz.is_name(w) for w in pair) \
+                    and not any(norm(w) in self.gaz.clinical for w in pair):
+                extra += [(m.start("n"), m.end("n"), 0.55), (m.start("n2"), m.end("n2"), 0.55)]
         signatures: dict[str, list[tuple[int, int]]] = {}
         for m in _REPEATED_SIGNATURE.finditer(text):
             signatures.setdefault(m.group("s"), []).append(m.span("s"))
         for sign, spans in signatures.items():
             key = sign.replace(".", "").replace(" ", "").lower()
-            if len(spans) >= 2 and key not in _NOT_CELL_INITIALS and key not in self.gaz.clinical \
-                    and key not in _FUNCTION_WORDS and not self.gaz.is_word(key):
+            if len(spans) >= 2 and key not in _NOT_SIGNATURES and key not in self.gaz.clinical \
+                    and key not in _FUNCTION_WORDS and not self.gaz.is_word(key) and \
+                    not is_always_allowed(sign):
                 extra.extend((a, b, 0.55) for a, b in spans)
         for m in _TRIGGERED_WORD_NAME.finditer(text):
             key = norm(m.group("n"))
@@ -669,9 +680,10 @@ class NameRecognizer(TextRecognizer):
                 extra.append((m.start(), m.end("n"), 0.55))
         for pattern in (_BRACKET_FIRST_NAME, _NAME_BEFORE_OFFICE):
             for m in pattern.finditer(text):
-                key = norm(m.group("n"))
-                if key in self.gaz.frequent_first_names and key not in self.gaz.clinical:
-                    extra.append((m.start("n"), m.end("n"), 0.55))
+                groups = ["n"] + (["n2"] if "n2" in pattern.groupindex and m.group("n2") else [])
+                if all(norm(m.group(g)) in self.gaz.frequent_first_names and
+                       norm(m.group(g)) not in self.gaz.clinical for g in groups):
+                    extra += [(m.start(g), m.end(g), 0.55) for g in groups]
         for m in _SIGN_OFF_NAME.finditer(text):
             key = norm(m.group("n"))
             if key not in self.gaz.clinical and key not in _FUNCTION_WORDS and \

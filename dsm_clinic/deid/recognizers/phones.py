@@ -33,7 +33,7 @@ _CANDIDATE = re.compile(
 _FOREIGN = re.compile(
     r"(?P<prefix>\+|00)(?P<cc>(?!39)[1-9]\d{0,2})(?:[ \t]?\(0\))?"
     r"(?P<body>(?:[ \t./-]?(?:\(\d{1,4}\)|\d)){5,12})(?![\w]|[.,/-]\d)")
-_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+_DATE = re.compile(r"^(?:\d{1,2}[./-]\d{1,2}[./-]\d{1,4}|(?:1[89]|2[01])\d{2}[./-]\d{1,2}[./-]\d{1,2})$")
 _TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}\s*-\s*\d{1,2}[.:]\d{2}$")
 _UNIT_AFTER = re.compile(
     r"^\s*(?:mg|mcg|µg|ug|g|gr|kg|ml|cc|l|dl|mmol|meq|mmhg|mm|cm|m|%|bpm|/min|x|u|ui|iu|"
@@ -73,7 +73,7 @@ def plausible_italian_number(digits: str, *, international: bool) -> bool:
 class ItalianPhoneRecognizer(TextRecognizer):
     ENTITY = "TELEFONO"
     NAME = "ItalianPhoneRecognizer"
-    VERSION = "3"
+    VERSION = "4"
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         taken: list[tuple[int, int]] = []

@@ -47,7 +47,7 @@ _HEADS = {"comune", "provincia", "città", "citta", "ospedale", "p.o.", "po", "o
           "stazione", "aeroporto", "porto", "penitenziari",
           "penitenziario", "circondariale", "istituti", "istituto", "carceri", "ast", "urp",
           "frontiera", "turistica", "guardia", "amb.", "ambulatorio", "universität", "ambito",
-          "spdc", "trib.", "msa", "msb", "msi", "pet"}
+          "spdc", "trib.", "msa", "msb", "msi", "pet", "postazione"}
 # Hospitals and institutions: a saint's name after them names the building, not a place.
 _INSTITUTION_HEADS = {"ospedale", "policlinico", "clinica", "istituto", "presidio", "casa",
                       "cura", "hospice", "fondazione", "irccs", "rsa", "p.o.", "po"}
@@ -60,7 +60,8 @@ _PREPOSITIONS = {"a", "in", "da", "di", "ad", "presso", "per", "verso", "dal", "
 _LINKERS = {"di", "del", "della", "dei", "delle", "degli", "sul", "sulla", "in", "d'", "de", "san",
             "santa", "sant'", "s.", "la", "le", "lo"}
 _DATE_AFTER = re.compile(
-    r"(?:[ \t]*\([A-ZÀ-Þ][^()\n]{1,30}\))?\s*,?\s*(?:(?:l[iì]|addì|addi|am|den|le)\.?,?\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[°.]?\s+[a-zä]+\s+\d{4}"
+    r"(?:[ \t]*\([A-ZÀ-Þ][^()\n]{1,30}\))?\s*,?\s*(?:(?:l[iì]|addì|addi|am|den|le)\.?,?\s*)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[°.]?\s+[a-zä]+\.?\s+\d{4}|"
+    r"\d{1,2}\.[IVX]{1,4}\.\d{4}"
     r"|\d{4}-\d{2}-\d{2}|(?<=[iì] )[a-zé]+\s+(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|"
     r"agosto|settembre|ottobre|novembre|dicembre))", re.IGNORECASE)
 _MAX_TOKENS = 7
@@ -79,7 +80,8 @@ _CIVIC_BEFORE = re.compile(
     r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada|p\.zza|c\.so|v\.le|v\.|loc\.|località|"
     r"contrada|c\.da|frazione|fraz\.)\s)[^\n,;]{2,40}?"
     r"\s(?:\d{1,4}(?:/?[A-Za-z])?|(?i:snc))[ \t]*(?:,|[ \t][-–])[ \t]*(?:\d{5}[ \t]+)?\Z|"
-    r"(?i:\b(?:contrada|c\.da|c/da|località|loc\.|frazione|fraz\.|masseria)\s)[^\n,;()]{2,30}[ \t]*,[ \t]*\Z")
+    r"(?i:\b(?:contrada|c\.da|c/da|località|loc\.|frazione|fraz\.|masseria)\s)[^\n,;()]{2,30}[ \t]*,[ \t]*\Z|"
+    r"(?i:\b(?:via|viale|piazza|corso|largo|vicolo|strada)\s)[^\n,;]{2,40}?\s\d{1,4}[ \t]+\d{5}[ \t]+\Z")
 # A comune before its street in brackets: "Riccia (corso Carlo Gesualdo 12)".
 _STREET_AFTER = re.compile(r"[ \t]*\((?i:via|viale|piazza|corso|largo|vicolo|strada|loc\.|località|"
                            r"contrada|p\.zza|c\.so)\b")
@@ -115,8 +117,10 @@ _CIVIC_COMUNE = re.compile(_STREET_HEAD + r"[ \t]+(?P<p>[A-ZÀ-Þ][\w'’]+(?:[ 
 _TAGGED_PLACE = re.compile(
     r"(?<![\w'’-])(?P<p>[A-ZÀ-Þ][\w'’-]+(?:[ ](?:di|del|della|d['’]\w+|[A-ZÀ-Þ][\w'’-]+)){0,3})"
     r"[ \t]+\((?P<tag>[A-Z]{2}|[A-ZÀ-Þ][a-zà-ÿ]+)\)")
+_CITY_COUNTRY = re.compile(r"\((?P<p>[A-ZÀ-Þ][\w'’-]+(?:[ ][A-ZÀ-Þ][\w'’-]+){0,2})[ \t]*,[ \t]*"
+                           r"(?P<c>[A-ZÀ-Þ][\w'’]+(?:[ ][A-ZÀ-Þ]?[\w'’]+){0,2})\)")
 _BRACKET_CITY = re.compile(r"\((?P<p>[A-ZÀ-Þ][a-zà-ÿ]+(?:[ ][A-ZÀ-Þ][a-zà-ÿ]+)?)\)")
-_PO_BEFORE = re.compile(r"(?i:(?<![\w.])p\.[ ]?[os]\.)[ \t]*\Z")
+_PO_BEFORE = re.compile(r"(?i:(?<![\w.])(?:p\.[ ]?[os]\.|a\.[ ]?s\.[ ]?[lp]\.|a\.[ ]?u\.[ ]?s\.[ ]?l\.))[ \t]*\Z")
 _PREV_NAME_WORD = re.compile(r"(?P<w>[A-ZÀ-Þ][\w'’]*)[\"”»]?[ \t]+\Z")
 _SAINT_BEFORE = re.compile(r"(?i:\b(?:san|santa|santo|s\.|ss\.|santi)|\bsant['’])[ \t]*\Z")
 # After a street or a postcode abroad: "14 Orchard Lane, Tewkesbury", "31-147 Kraków".
@@ -138,13 +142,14 @@ _HOME_BEFORE = re.compile(
     r"tornat[oa]|torna|rimpatriat[oa]|viaggio|soggiorno|soggiorna|studia|vacanza|trasferta|"
     r"partit[oa]|arrivat[oa]|giunt[oa]|stava|stavano|abitava|abitavano|viveva|vivevano|"
     r"cresciut[oa]|sposat[oa]|decedut[oa]|mort[oa]|vissut[oa]|domiciliati|ospite|vado|va|vanno|"
-    r"andat[oa]|andrà|wohnhaft|geboren|wohnt)\b(?:(?!\.\s)[^\n;]){0,36}?\b(?:a|in|ad|da|presso)|"
+    r"andat[oa]|andrà|wohnhaft|geboren|wohnt)\b(?:(?!\.\s)[^\n;]){0,36}?\b(?:a|in|ad|da|presso)[ \t]*:?|"
     r"\b(?:frazione(?:\s+di)?|fraz\.|località|localita'?|loc\.|quartiere(?:\s+di)?|rione|"
     r"borgata|contrada|c\.da|sestiere|municipio|zona|fraktion|ortsteil)|"
     r"\b(?:comune|luogo|provincia)\s+di\s+[a-zà-ù]+\s*:|"
     r"\bres\.|\bdom\.|\b(?:domicilio|residenza)\s*,|(?-i:\bdomicilio)\s|"
     r"\b(?:residenza|domicilio|nascita|"
-    r"luogo\s+di\s+nascita|luogo|comune|località|loc\.|citt[aà])\s*:)\s*$", re.IGNORECASE)
+    r"luogo\s+di\s+nascita|luogo(?:\s+(?:intervento|evento|incidente|infortunio|soccorso))?|comune|"
+    r"località|loc\.|citt[aà])\s*:)\s*$", re.IGNORECASE)
 
 
 class PlaceRecognizer(TextRecognizer):
@@ -475,6 +480,12 @@ class PlaceRecognizer(TextRecognizer):
             known = norm(name) in self.gaz.comuni or self.gaz.is_city_abroad(name)
             if (province or self.gaz.is_country(tag)) and (known or not self._plain(name) and not any(
                     self.gaz.is_name(w.text) for w in words(name))):
+                extra.append((s_, e_, 0.6))
+        for m in _CITY_COUNTRY.finditer(text):
+            s_, e_ = m.span("p")
+            if self.gaz.is_country(m.group("c")) and not self.gaz.is_country(m.group("p")) and \
+                    (self.gaz.is_city_abroad(m.group("p")) or norm(m.group("p")) in self.gaz.comuni) and \
+                    norm(m.group("p")) not in self.gaz.clinical and not any(x < e_ and s_ < y for x, y, _ in found):
                 extra.append((s_, e_, 0.6))
         for m in _BRACKET_CITY.finditer(text):
             s_, e_ = m.span("p")
