@@ -291,7 +291,8 @@ DEFAULT_GOLD_SETS = ("deid_handwritten", "deid_holdout", "deid_holdout2", "deid_
                      "deid_holdout4", "deid_holdout5", "deid_holdout6", "deid_holdout7",
                      "deid_holdout8", "deid_holdout9", "deid_holdout10", "deid_holdout11",
                      "deid_holdout12", "deid_holdout13", "deid_holdout14", "deid_holdout15",
-                     "deid_holdout16", "deid_holdout17", "deid_holdout18", "deid_holdout19")
+                     "deid_holdout16", "deid_holdout17", "deid_holdout18", "deid_holdout19",
+                     "deid_holdout20", "deid_holdout21", "deid_holdout22", "deid_holdout23")
 DEFAULT_SYNTHETIC = {"notes": 300, "seed": 11}
 DEFAULT_EPOCHS = 8
 DEFAULT_SEED = 0
