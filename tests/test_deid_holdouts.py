@@ -1,12 +1,12 @@
-"""The rule-based analyzer on the third to twenty-third held-out sets of hand-written notes
-(tests/data/deid_holdout3.md ... deid_holdout23.md), each written by someone who saw neither the
+"""The rule-based analyzer on the third to twenty-seventh held-out sets of hand-written notes
+(tests/data/deid_holdout3.md ... deid_holdout27.md), each written by someone who saw neither the
 analyzer's code nor the other sets, and kept from the analyzer's tuner until the rules of a
 round were final.
 
-Each set was measured once, unseen, when it entered the repository; sets 3 to 19 then became
+Each set was measured once, unseen, when it entered the repository; sets 3 to 23 then became
 the development sets of the rounds after (and training sets of the shipped NER). The floors
 below keep what each round gained; the issue's target (token recall >= 0.99 with the default
-analyzer) is a strict xfail on the sets measured unseen last (20 to 23), so it turns red the
+analyzer) is a strict xfail on the sets measured unseen last (24 to 27), so it turns red the
 day it is met.
 """
 
@@ -53,14 +53,20 @@ SETS = {
     "deid_holdout18": (45, 0.9755, 0.9592, 0.98, 0.96),
     "deid_holdout19": (45, 0.9682, 0.9761, 0.98, 0.975),
     # unseen with round 10 (private clinics in the north-west; Rome and its region; Tuscany and
-    # Emilia; the south): nobody has looked at their misses, and the shipped NER was not trained
-    # on them
-    "deid_holdout20": (45, 0.9873, 0.9549, 0.985, 0.95),
+    # Emilia; the south); development sets of round 11
+    "deid_holdout20": (45, 0.9873, 0.9549, 0.99, 0.95),
     "deid_holdout21": (45, 0.9828, 0.9834, 0.98, 0.98),
-    "deid_holdout22": (45, 0.9699, 0.9607, 0.965, 0.955),
-    "deid_holdout23": (45, 0.9740, 0.9663, 0.97, 0.96),
+    "deid_holdout22": (45, 0.9699, 0.9607, 0.975, 0.955),
+    "deid_holdout23": (45, 0.9740, 0.9663, 0.98, 0.96),
+    # unseen with round 11 (Turin and the Aosta valley; Liguria and lower Lombardy; Umbria,
+    # Marche and Abruzzo; Naples and Campania): nobody has looked at their misses, and the
+    # shipped NER was not trained on them
+    "deid_holdout24": (45, 0.9727, 0.9499, 0.97, 0.945),
+    "deid_holdout25": (45, 0.9879, 0.9602, 0.985, 0.955),
+    "deid_holdout26": (45, 0.9745, 0.9760, 0.97, 0.97),
+    "deid_holdout27": (45, 0.9795, 0.9694, 0.975, 0.965),
 }
-UNSEEN = ("deid_holdout20", "deid_holdout21", "deid_holdout22", "deid_holdout23")
+UNSEEN = ("deid_holdout24", "deid_holdout25", "deid_holdout26", "deid_holdout27")
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))
@@ -125,8 +131,8 @@ def test_allow_listed_eponyms_in_the_notes_survive(name, analyzer):
 
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="issue target not met on unseen hand-written notes: token recall "
-                   "0.9875 (default analyzer, rules + shipped NER) measured on deid_holdout20 to "
-                   "deid_holdout23 (7 589 PHI tokens)")
+                   "0.9862 (default analyzer, rules + shipped NER) measured on deid_holdout24 to "
+                   "deid_holdout27 (7 561 PHI tokens)")
 def test_unseen_sets_meet_the_issue_target():
     from dsm_clinic.deid.analyzer import build_analyzer
 
