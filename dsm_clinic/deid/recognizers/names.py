@@ -510,6 +510,7 @@ class NameRecognizer(TextRecognizer):
         found.extend(self._married_names(found, text))
         found.extend(self._nicknames(found, text))
         found.extend(self._cued_names(text))
+        found.extend(self._signatures(text))
         found.extend(self._initials(text))
         found.extend(self._table_names(text, found))
         found.extend(self._initial_cells(text, found))
@@ -623,11 +624,9 @@ class NameRecognizer(TextRecognizer):
     def _cued_names(self, text: str) -> list[tuple[int, int, float]]:
         """Names a form of writing points at: a maiden name ("nata Sosič"), a business named after
         its owner, a chat message's sender, a first name with its role in brackets ("Salvatore
-        (OSS)"), a line of first names signing a shift ("Linda / Jacopo"), a first name signing
-        a message ("... - Fede", "Grazie, Vale") or a diary line ("... lesioni. Gianni", a short
-        signature that ends two lines or more), a first name that is also a word after a title
-        or relative ("moglie Nella"), in brackets after a name ("Il Faro" (Luca)) or before an
-        office ("Paola - Segreteria")."""
+        (OSS)"), a first name that is also a word after a title or relative ("moglie Nella"), a
+        first name after a surname and a comma ("HOFFMANN, Jürgen"), in brackets after a name
+        ("Il Faro" (Luca)) or before an office ("Paola - Segreteria")."""
         extra = []
         for pattern in (_MAIDEN, _BUSINESS_NAME, _CHAT_SENDER):
             for m in pattern.finditer(text):
@@ -642,6 +641,28 @@ class NameRecognizer(TextRecognizer):
         for m in _NAME_WITH_ROLE.finditer(text):
             if self._first_name(m.group("n")):
                 extra.append((m.start("n"), m.end("n"), 0.6))
+        for m in _TRIGGERED_WORD_NAME.finditer(text):
+            key = norm(m.group("n"))
+            if key in _FUNCTION_WORDS and key in self.gaz.first_names:
+                extra.append((m.start("n"), m.end("n"), 0.55))
+        for m in _COMMA_FIRST_NAME.finditer(text):
+            if self._first_name(m.group("n")) and not self.gaz.is_word(m.group("n")):
+                extra.append((m.start(), m.end("n"), 0.55))
+        for pattern in (_BRACKET_FIRST_NAME, _NAME_BEFORE_OFFICE):
+            for m in pattern.finditer(text):
+                groups = ["n"] + (["n2"] if "n2" in pattern.groupindex and m.group("n2") else [])
+                if all(norm(m.group(g)) in self.gaz.frequent_first_names and
+                       norm(m.group(g)) not in self.gaz.clinical for g in groups):
+                    extra += [(m.start(g), m.end(g), 0.55) for g in groups]
+        return extra
+
+    def _signatures(self, text: str) -> list[tuple[int, int, float]]:
+        """Names signing a note, a shift or a diary line: a line of first names ("Linda /
+        Jacopo"), a first name after a dash or a sentence at a line's end ("... - Fede", "...
+        lesioni. Gianni", "... tranquilla. Gaia / Ferrante"), a short signature that ends two
+        lines or more ("EdS", "A.M.", "I. Pastore"), a first name after a greeting ("Grazie,
+        Vale")."""
+        extra = []
         for m in _FIRST_NAME_LINE.finditer(text):
             parts = list(re.finditer(r"[A-ZÀ-Þ][a-zà-ÿ]{2,}(?:[ ][A-Z]\.)?", m.group("names")))
             if all(self._first_name(p.group().split(" ")[0]) for p in parts):
@@ -671,19 +692,6 @@ class NameRecognizer(TextRecognizer):
                     and key not in _FUNCTION_WORDS and not self.gaz.is_word(key) and \
                     not is_always_allowed(sign):
                 extra.extend((a, b, 0.55) for a, b in spans)
-        for m in _TRIGGERED_WORD_NAME.finditer(text):
-            key = norm(m.group("n"))
-            if key in _FUNCTION_WORDS and key in self.gaz.first_names:
-                extra.append((m.start("n"), m.end("n"), 0.55))
-        for m in _COMMA_FIRST_NAME.finditer(text):
-            if self._first_name(m.group("n")) and not self.gaz.is_word(m.group("n")):
-                extra.append((m.start(), m.end("n"), 0.55))
-        for pattern in (_BRACKET_FIRST_NAME, _NAME_BEFORE_OFFICE):
-            for m in pattern.finditer(text):
-                groups = ["n"] + (["n2"] if "n2" in pattern.groupindex and m.group("n2") else [])
-                if all(norm(m.group(g)) in self.gaz.frequent_first_names and
-                       norm(m.group(g)) not in self.gaz.clinical for g in groups):
-                    extra += [(m.start(g), m.end(g), 0.55) for g in groups]
         for m in _SIGN_OFF_NAME.finditer(text):
             key = norm(m.group("n"))
             if key not in self.gaz.clinical and key not in _FUNCTION_WORDS and \
