@@ -832,8 +832,10 @@ def test_places_of_birth_after_a_date_and_homes_without_a_preposition(gaz, text,
 
 
 @pytest.mark.parametrize("text", ['in Residenza Protetta "Santa Caterina"', "21/08/2023 ore 23.50\nPz R.M.",
-                                  "visita del 12/03/2024 Medicina Interna"])
+                                  "visita del 12/03/2024 Medicina Interna",
+                                  "nata il 12/03/1990 Padiglione   B, letto 4"])
 def test_facilities_and_wards_after_dates_are_no_places(gaz, text):
+    # (spaces after the word end no place of birth unless the line or a phrase ends there)
     assert found(PlaceRecognizer(gaz), text) == []
 
 

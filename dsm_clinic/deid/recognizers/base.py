@@ -19,6 +19,8 @@ LANGUAGE = "it"
 
 # A word: letters, with inner apostrophes or hyphens (D'Angelo, dell'ospedale, Guillain-Barré).
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’`][^\W\d_]+|-[^\W\d_]+)*['’]?")
+# A capitalized word next: "Medicina Interna", "ADI Marisa Tugnoli".
+CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ]")
 _LEFT_WORDS = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?\.?|[:;,()\[\]/-]")
 
 

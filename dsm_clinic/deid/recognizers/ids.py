@@ -79,15 +79,15 @@ _NOT_BARE_BEFORE = re.compile(
     r"(?i:lott[oi]|lot\.?|iso|uni|en|cei|l\.|legge|d\.\s?lgs\.?|dlgs|dpr|d\.p\.r\.|dm|d\.m\.|"
     r"reg\.|regolamento|direttiva|art\.|atc|aic|minsan|icd-?\d*(?:-cm)?|drg)\s*[:.]?\s*"
     r"(?:(?:n\.|nr\.|n°|num\.|numero)\s*:?\s*)?\Z")
-_WITH_CONTEXT = re.compile(
-    rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}(?:[ \t]*\([A-Z]{{2,6}}\))?{_NUMBER_MARK}{_CODE}(?![\w])",
-    re.IGNORECASE)
+# A record word and its qualifier, maybe an acronym in brackets: "codice avviso (IUV)".
+_RECORD_WORD = rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}"
+_WITH_CONTEXT = re.compile(rf"{_RECORD_WORD}(?:[ \t]*\([A-Z]{{2,6}}\))?{_NUMBER_MARK}{_CODE}(?![\w])",
+                           re.IGNORECASE)
 # A code in spaced groups after a record word: "nosologico 2024 0033712", "TEAM n. 80276 00012
 # 3456 7890", "Codice certificato: M1A 4DT7 0009 2213".
 # (the shape is searched first: the record words are a long alternation)
 _SPACED_SHAPE = re.compile(r"(?<![\w/])(?=[A-Z]{0,4}\d)(?:[A-Z0-9]{3,5}(?:[ ][A-Z0-9]{1,8}){1,4})(?![\w/])")
-_SPACED_BEFORE = re.compile(
-    rf"(?<!\w)(?:{_KEYWORDS})(?!\w){_QUALIFIER}[ \t]*(?:\([A-Z]{{2,6}}\))?{_NUMBER_MARK}\Z", re.IGNORECASE)
+_SPACED_BEFORE = re.compile(rf"{_RECORD_WORD}[ \t]*(?:\([A-Z]{{2,6}}\))?{_NUMBER_MARK}\Z", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$|^\d{4}$")
 _PREFIXED = re.compile(
     r"(?<![\w/-])(?P<code>(?:PZ|ID|CC|PS|SDO|MRN|NOS|STP|ENI|RIC|CART|PAZ)[-/]?\d{6,}"

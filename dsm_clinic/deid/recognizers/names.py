@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dsm_clinic.deid.eponyms import is_always_allowed
 from dsm_clinic.deid.gazetteers import Gazetteers, norm, strip_accents
 from dsm_clinic.deid.recognizers.base import (
+    CAPITAL_AFTER,
     WORD_RE,
     TextRecognizer,
     Word,
@@ -248,7 +249,6 @@ _NAME_BEFORE_OFFICE = re.compile(
     r"(?m)^[ \t]*(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]+[-–—][ \t]+(?:Segreteria|Ufficio|Reparto|"
     r"Accettazione|CUP|Amministrazione|Coordinamento|Ambulatorio|Servizio|U\.?O)\b")
 _INITIALS_BEFORE = re.compile(r"(?:[.!?)][ \t]+|[-–/,][ \t]+|\n[ \t]*)\Z")
-_CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ]")
 _NICKNAME_AFTER = re.compile(r"[ \t]*\(?[ \t]*[\"“«]([A-ZÀ-Þ][^\W\d_]+(?:[ '’-][A-ZÀ-Þ][^\W\d_]+)?)[\"”»]")
 
 
@@ -393,7 +393,7 @@ class NameRecognizer(TextRecognizer):
             return False  # "dr. Sabbatani del CSM": an acronym is no surname
         if not seg and t.text.isupper() and len(t.text) <= 4 and nxt is not None \
                 and nxt.first and not nxt.text.isupper() and \
-                _CAPITAL_AFTER.match(text, nxt.end) and not upper_context(text, t.start, t.end):
+                CAPITAL_AFTER.match(text, nxt.end) and not upper_context(text, t.start, t.end):
             return False  # "Inf. ADI Marisa Tugnoli": a service between the title and the name
         if trigger == "field" and not t.clinical and (
                 not seg or t.text.isupper() and seg[-1].text.isupper() or seg[-1].particle):

@@ -23,6 +23,7 @@ from dsm_clinic.deid.eponyms import is_always_allowed
 from dsm_clinic.deid.gazetteers import Gazetteers, norm
 from dsm_clinic.deid.recognizers.addresses import CONTINENTAL_POSTCODE, NUMBER_FIRST_STREET
 from dsm_clinic.deid.recognizers.base import (
+    CAPITAL_AFTER,
     TextRecognizer,
     Word,
     column_cells,
@@ -73,7 +74,6 @@ _SHORT_NAMES = {"reggio calabria", "reggio emilia", "lampedusa", "linosa"}
 _SERVICES = {"ucp", "obi", "adi", "poliambulatorio", "osp.", "dss", "u.o.", "uo", "uoc", "u.o.c.",
              "ortopedia", "pediatria", "dialisi", "laboratorio", "lab", "vaccinazioni",
              "riabilitazione", "lungodegenza", "urologia", "cup", "dea", "medicina"}
-_CAPITAL_AFTER = re.compile(r"[ \t]+[A-ZÀ-Þ]")
 _NUMBERED_HEADS = {"asl", "ulss", "ausl", "asp", "asst", "dss", "distretto", "ats", "ast"}
 _DEPARTMENT_SUFFIX = re.compile(r"(?:logia|iatria|terapia|medicina|chirurgia|ostetricia)\b", re.IGNORECASE)
 _CIVIC_BEFORE = re.compile(
@@ -129,6 +129,7 @@ _ABROAD_BEFORE = re.compile(rf"(?:{NUMBER_FIRST_STREET.pattern})[ \t]*,[ \t]*\Z|
 _HEADING_COMMA = re.compile(r",[ \t]*\Z")
 _BIRTH_DATE_BEFORE = re.compile(r"(?<![\w/.-])(?P<cue>(?i:n\.|nat[oa](?:[ \t]+il)?|nascita:?|dob)[ \t]*)?"
                                 r"\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}[ \t]+\Z")
+_BIRTH_PLACE_END = re.compile(r"[ \t]*(?:[-–,;(]|\n|\Z)")
 _INSTITUTION_LINE = re.compile(
     r"(?i:\b(?:ospedale|policlinico|presidio|istituto|clinica|azienda|asl|ausl|asst|aou|aorn|aor(?!\w)|"
     r"a\.o\.(?:r\.|u\.)?|p\.o\.|"
@@ -185,6 +186,7 @@ class PlaceRecognizer(TextRecognizer):
     def _context(self, text: str, start: int, end: int) -> str | None:
         """'home' after a birth, residence or CAP; 'head' after a hospital or 'comune di';
         'date' before a letter's date; None otherwise."""
+        name = text[start:end]
         if _HOME_BEFORE.search(text, max(0, start - 70), start):
             return "home"
         left = left_context(text, start, n=4)
@@ -195,8 +197,8 @@ class PlaceRecognizer(TextRecognizer):
                 _ABROAD_BEFORE.search(text, max(0, start - 60), start):
             return "home"  # after a street and its civic number, or before it
         birth = _BIRTH_DATE_BEFORE.search(text, max(0, start - 24), start)
-        if birth is not None and (birth.group("cue") or norm(text[start:end]) in self.gaz.comuni) and \
-                re.match(r"[ \t]*(?:[-–,;(]|\n|\Z)", text[end:end + 3]):
+        if birth is not None and (birth.group("cue") or norm(name) in self.gaz.comuni) and \
+                _BIRTH_PLACE_END.match(text, end):
             return "home"  # a place of birth after the date
         if _HEADING_COMMA.search(text, max(0, start - 3), start) and \
                 _HEADING_DASH_AFTER.match(text, end) and \
@@ -209,7 +211,6 @@ class PlaceRecognizer(TextRecognizer):
             return "head_far"  # "Consultorio Familiare di San Polo", "P.O. Segni di Ozieri"
         if self._ends_institution(text, start, end):
             return "head"  # "Ospedale San Donato Arezzo - UOC", "(F.T. - Diabetologia Cassino)"
-        name = text[start:end]
         if _PO_BEFORE.search(text, max(0, start - 8), start) and not _OF_PLACE_AFTER.match(text, end) \
                 and norm(name) not in self.gaz.clinical and not _SAINT_WORD.match(name):
             return "head_direct"  # "P.O. Monfalcone", "P.O. Fermo" (a surname too)
@@ -219,10 +220,10 @@ class PlaceRecognizer(TextRecognizer):
         if near and text[start - 1:start] == " " and norm(name) not in self.gaz.clinical and (
                 near[-1] in _SERVICES or _DEPARTMENT_SUFFIX.fullmatch(near[-1]) or
                 len(near) >= 2 and near[-2] in _NUMBERED_HEADS and near[-1].isdigit()) and \
-                not _CAPITAL_AFTER.match(text, end):
+                not CAPITAL_AFTER.match(text, end):
             return "head_direct"  # "OBI Macerata", "Ortopedia Macerata", "ASL 2 Lanciano"
         if _DATE_AFTER.match(text, end) and (sentence_start(text, start) or text[start - 2:start] in (
-                "  ", "\t") and norm(text[start:end]) in self.gaz.comuni):  # "    Roma, 07/05/2024"
+                "  ", "\t") and norm(name) in self.gaz.comuni):  # "    Roma, 07/05/2024"
             return "date"
         return None
 
@@ -268,15 +269,15 @@ class PlaceRecognizer(TextRecognizer):
         ("OSPEDALE SANTA MARIA DELLE CROCI - RAVENNA - ORE 21:07")."""
         start, end = ws[i].start, ws[i + n - 1].end
         key = norm(text[start:end])
-        if _HEADING_DASHES.search(text, max(0, start - 3), start) and \
-                _HEADING_DASH_AFTER.match(text, end) and key not in self.gaz.clinical and \
+        dashes = _HEADING_DASHES.search(text, max(0, start - 3), start) is not None and \
+            _HEADING_DASH_AFTER.match(text, end) is not None
+        if dashes and key not in self.gaz.clinical and \
                 _INSTITUTION_LINE.search(text, text.rfind("\n", 0, start) + 1, start):
             return True  # "AZIENDA OSPEDALIERA SAN GIOVANNI BATTISTA - ROMA": not an acronym
         if key in self.gaz.clinical or is_always_allowed(text[start:end]) or len(key) < 4 or \
                 text[start:end].isupper() and len(key) <= 4 and not upper_context(text, start, end):
             return False  # "esiti di PTA": an acronym
-        if _HEADING_DASHES.search(text, max(0, start - 3), start) and \
-                _HEADING_DASH_AFTER.match(text, end):
+        if dashes:
             return True
         if upper_context(text, start, end) and text[start:end].isupper():
             # an all-caps note: a comune that is no Italian word, after a preposition or a
