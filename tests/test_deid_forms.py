@@ -938,3 +938,74 @@ def test_sample_lists_spaced_discharge_numbers_and_bracketed_record_words(text, 
 def test_a_landline_with_dots_is_no_date():
     assert found(ItalianPhoneRecognizer(), "nuora sig.ra Franca Lerose 0962.31.144\n") == ["0962.31.144"]
     assert found(ItalianPhoneRecognizer(), "visita del 12.03.2024 e del 2024.03.12") == []
+
+
+# Round 12 (developed on sets 24-27, on what the rules and the NER together still missed).
+
+@pytest.mark.parametrize("text,dates", [
+    ("Colloquio psichiatrico – mart. 5/11/2024", ["5/11/2024"]),  # "mart." is no "art."
+    ("RX torace 12mar24 (Perugia), eco 3GIU2024", ["12mar24", "3GIU2024"]),
+])
+def test_weekday_abbreviations_and_compact_lower_case_dates(text, dates):
+    assert found(ItalianDateRecognizer(), text) == sorted(dates)
+
+
+@pytest.mark.parametrize("text", ["ai sensi dell'art. 5/2024 e del DM 12/2003", "smart 3/2024 vers. 12mar"])
+def test_laws_stay_laws_after_the_word_boundary_fix(text):
+    assert found(ItalianDateRecognizer(), text) == ([] if "art." in text else ["3/2024"])
+
+
+@pytest.mark.parametrize("text,addresses", [
+    ("Alla Sig.ra VALLET ORNELLA\nHameau de Barmaz 12\n11024 Châtillon", ["11024", "Hameau de Barmaz 12"]),
+    ("Orbassano\nRegione Gonzole 10 - 10043 Orbassano", ["10043", "Regione Gonzole 10"]),
+    ("S.C. Pneumologia\nMura delle Cappuccine 14 - 16128 Genova", ["16128", "Mura delle Cappuccine 14"]),
+    ("Indirizzo: Salita Inferiore di Murta 21 rosso, Bolzaneto", ["Salita Inferiore di Murta 21 rosso"]),
+    ("Bosio Piera - c.so Svizzera 185 scala C, 4° p. - citofono", ["c.so Svizzera 185 scala C, 4° p."]),
+    ("Residenza: Rampe Brancaccio 9, Chiaia", ["Rampe Brancaccio 9"]),
+    ("a Ancarano, vocabolo Piè la Rocca 3.", ["vocabolo Piè la Rocca 3"]),
+    ("res. a Cecima, Cascina Pradella 3", ["Cascina Pradella 3"]),
+    ("moto vs auto in via Terracina altezza incrocio con via Cinthia; casco", ["via Cinthia", "via Terracina"]),
+])
+def test_civic_only_heads_genoa_red_numbers_floors_and_crossings(gaz, text, addresses):
+    assert found(AddressRecognizer(gaz), text) == sorted(addresses)
+
+
+@pytest.mark.parametrize("text", [
+    "La Regione Lombardia ha 10 ospedali. Le mura di Lucca. Cascina Gobba. Regione 3 lesa.",
+    "infusione con via Endovenosa e con via PEG",
+])
+def test_civic_only_heads_need_their_number_and_routes_are_no_crossings(gaz, text):
+    assert found(AddressRecognizer(gaz), text) == []
+
+
+@pytest.mark.parametrize("text,names", [
+    ("accompagnato da connazionale (Ahmad, tel. 351 770 4419)", ["Ahmad"]),
+    ("Un fratello a Palermo (Karim, numero non noto).", ["Karim"]),
+    ("riferita dalla coinquilina (Gift).", ["Gift"]),
+    ("il caregiver (Sara Bianchi, cell. 333 1234567)", ["Sara Bianchi"]),
+    ("Eritema. Ctrl 6 mesi. GM\n", ["GM"]),
+    ("per caduta. Sospeso accesso. Vallino R.\n", ["Vallino R."]),
+])
+def test_contacts_in_brackets_and_initials_ending_a_sentence_line(gaz, text, names):
+    assert sorted(set(found(NameRecognizer(gaz), text))) == sorted(names)
+
+
+@pytest.mark.parametrize("text", [
+    "ecografia (Holter, tel. interno 2211)", "un amico (Parkinson)", "Eseguito ECG. RX\n",
+    "PTCA + DES x1. TIMI 3 finale. Killip I.\n",
+])
+def test_eponyms_in_brackets_exam_acronyms_and_killip_classes_are_no_names(gaz, text):
+    assert found(NameRecognizer(gaz), text) == []
+
+
+@pytest.mark.parametrize("text,ids", [
+    ("nascita: 30/09/1939   ID paz: 00781245\nProvenienza", ["00781245"]),
+    ("controllato su secondo prelievo (2406110452-02).", ["2406110452-02"]),
+    ("(pratica patronato INCA, n. INCA-AP-5561).", ["INCA-AP-5561"]),
+])
+def test_patient_ids_sample_numbers_and_codes_after_a_comma(text, ids):
+    assert found(RecordNumberRecognizer(), text) == sorted(ids)
+
+
+def test_a_sample_taken_is_no_record_number():
+    assert found(RecordNumberRecognizer(), "prelievo 3 ml, prelievo n. 2, prelievo (h 8), prelievo: 12 ml") == []

@@ -292,10 +292,15 @@ DEFAULT_GOLD_SETS = ("deid_handwritten", "deid_holdout", "deid_holdout2", "deid_
                      "deid_holdout8", "deid_holdout9", "deid_holdout10", "deid_holdout11",
                      "deid_holdout12", "deid_holdout13", "deid_holdout14", "deid_holdout15",
                      "deid_holdout16", "deid_holdout17", "deid_holdout18", "deid_holdout19",
-                     "deid_holdout20", "deid_holdout21", "deid_holdout22", "deid_holdout23")
+                     "deid_holdout20", "deid_holdout21", "deid_holdout22", "deid_holdout23",
+                     "deid_holdout24", "deid_holdout25", "deid_holdout26", "deid_holdout27")
 DEFAULT_SYNTHETIC = {"notes": 300, "seed": 11}
 DEFAULT_EPOCHS = 8
 DEFAULT_SEED = 0
+# The shipped model keeps 5% of the notes (by patient) for its dev scores, not 20%, so that it
+# learns from nearly every note there is (trained on 98% of sets 1-23 instead of 80%, it missed
+# 58 PHI tokens of 7,561 on sets 24-27 instead of 62, with 26 more false-positive tokens).
+DEFAULT_DEV_FRACTION = 0.05
 
 
 def build_default_ner(gold_dir: str | Path, out_dir: str | Path, *,
@@ -325,6 +330,7 @@ def build_default_ner(gold_dir: str | Path, out_dir: str | Path, *,
         records += [json.loads(x) for x in notes.read_text(encoding="utf-8").splitlines()
                     if x.strip()]
     return train_ner(records, out_dir, epochs=DEFAULT_EPOCHS, seed=DEFAULT_SEED, inputs=inputs,
+                     config=NerConfig(dev_fraction=DEFAULT_DEV_FRACTION),
                      data_status="synthetic", on_progress=on_progress)
 
 

@@ -27,8 +27,12 @@ _TYPES = (
     r"cortile|corte|calata|discesa|canale|stretto|giardino|giardini|sentiero|vialetto|"
     r"passaggio|molo|banchina|ronco|rio\s+terà|ruga|salizada|via\s+vecchia|via\s+nuova|maso|scali|v\.|"
     r"ul\.|ulica|rue|avenue|boulevard|chemin|calea|strada|bulevardul|carrer|avenida|rua|"
-    r"sestiere"
+    r"sestiere|" + r"regione|hameau|mura|rampe|spalto|vocabolo|voc\.|cascina|podere|masseria"
 )
+# Heads that also name other things ("Regione Lombardia", "le mura di Lucca", "Cascina
+# Gobba"): an address only with its civic number ("Regione Gonzole 10", "Hameau de Barmaz 12").
+_CIVIC_ONLY = {"regione", "hameau", "mura", "rampe", "spalto", "vocabolo", "voc.", "cascina",
+               "podere", "masseria"}
 _CONNECTORS = (r"(?i:di|de|del|della|dello|dei|degli|delle|d['’]|dell['’]|e|ed|al|alla|ai|agli|"
                r"sul|sulla|in|a|da|dal|dalla|la|le|lo|il|per|san|santa|santo|sant['’]|s\.|ss\.)")
 # ("Via 4 Novembre", "Via 1° Maggio": a number joins the name only before a month or after °)
@@ -38,11 +42,11 @@ _NAME_WORD = (r"(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[IVXLC]+\b|\d{1,2}°(?=[ \t]+[A-Z�
 _NAME = (rf"(?:(?:{_CONNECTORS})[ \t]*)?{_NAME_WORD}"
          rf"(?:(?:[ \t]+|[ \t]*['’][ \t]*|(?<=['’]))(?:(?:{_CONNECTORS})[ \t]*){{0,2}}{_NAME_WORD}){{0,5}}")
 _CIVIC = (r"(?:[ \t]*,[ \t]*|[ \t]+)(?i:(?:(?:al[ \t]+)?(?:n\.?|n°|nº|nr\.?|num\.?|civico|civ\.))[ \t]*)?"
-          r"(?P<num>\d{1,4}(?:[A-Za-z](?![\w]))?(?:\s?/\s?[A-Za-z0-9]{1,3})?(?:[ ]r(?![\w]))?|"
+          r"(?P<num>\d{1,4}(?:[A-Za-z](?![\w]))?(?:\s?/\s?[A-Za-z0-9]{1,3})?(?:[ ](?:r|rosso)(?![\w]))?|"
           r"(?i:snc|s\.n\.c\.|s\.n\.)|"
           r"(?i:km)\.?\s?\d{1,4}(?:[,.+]\d{1,3})?)"
           r"(?:\s*,?\s*(?i:int\.?|interno|scala|sc\.|piano|lotto|pal\.|palazzina|n\.)\s*[A-Za-z0-9]{1,3}°?"
-          r"(?![\w]|\.\w)){0,3}")
+          r"(?![\w]|\.\w)|\s*,?\s*\d{1,2}°\s?(?:p\.|piano)){0,3}")
 # Street types in any case; names and civic numbers case-sensitive, so that a name stops at
 # the first lower-case word that is not a connector ("Via Roma e poi" -> "Via Roma").
 _ADDRESS = re.compile(
@@ -101,7 +105,7 @@ _LIVES_BEFORE = re.compile(
     r"senza\s+fissa\s+dimora|res\.|cadut[oa]|caduta|incidente|investit[oa]|urtat[oa]|aggredit[oa]|"
     r"(?:ri)?trovat[oa]|rinvenut[oa]|soccors[oa])\b[^\n.;]{0,50}\b(?:in|a|di|sotto|presso)\s*)\Z")
 # A full stop after a word of four letters or more ends the street's name ("G." does not).
-_PREPOSITION_BEFORE = re.compile(r"(?i:\b(?:in|di|della|dalla|nella|a|da|su|sulla|verso|tra|fra)[ \t]+\Z)")
+_PREPOSITION_BEFORE = re.compile(r"(?i:\b(?:in|di|della|dalla|nella|a|da|su|sulla|verso|tra|fra|con|angolo)[ \t]+\Z)")
 _SENTENCE_END = re.compile(r"(?<=[a-zà-ù]{4})\.(?=[ \t\n])")
 _ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not a street
 _CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w/-]|[.,]\d)")
@@ -129,6 +133,9 @@ class AddressRecognizer(TextRecognizer):
             has_civic = m.group("num") is not None
             # The name must hold a capitalized word (the [IVX] and digit branches are no name).
             if not any(w[:1].isupper() for w in re.findall(r"[^\W\d_]{2,}", name)):
+                continue
+            if kind.lower() in _CIVIC_ONLY and (
+                    not has_civic or _SENTENCE_END.search(text, m.start("name"), m.end("name"))):
                 continue
             if kind == "V." or kind == "v." and not has_civic:
                 continue  # "v." abbreviates "vedi" too: only with a civic number; "V." is an initial

@@ -76,10 +76,11 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
 ]
 # a year written with an apostrophe: "26/2/'24"
 _PATTERNS.append((re.compile(rf"(?<![\w./-]){_DAY}/{_MON}/['’]\d{{2}}(?![\w/])"), 0.8))
-# a compact day, month and year as triage systems print them: "03MAR25", "5GEN2024"
+# a compact day, month and year as triage systems print them: "03MAR25", "5GEN2024", "12mar24"
 _PATTERNS.append((re.compile(
     rf"(?<![\w]){_DAY}(?-i:GEN|FEB|MAR|APR|MAG|GIU|LUG|AGO|SET|OTT|NOV|DIC|JAN|MAY|JUN|JUL|AUG|"
-    rf"SEP|OCT|DEC)(?:{_YEAR}|\d{{2}})(?!\w)"), 0.7))
+    rf"SEP|OCT|DEC|gen|feb|mar|apr|mag|giu|lug|ago|sett?|ott|nov|dic)(?:{_YEAR}|\d{{2}})(?!\w)"),
+    0.7))
 # an English day alone: "on the 23rd"
 _PATTERNS.append((re.compile(r"(?<=\b[Tt]he )(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)(?!\w)"), 0.6))
 _ROMAN = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
@@ -128,8 +129,9 @@ _LINE_DAY_MONTH = re.compile(
     rf"|(?P<w>[A-Za-zà-ù]{{2,12}})\.?[ \t]+(?P<d2>{_DAY}/{_MON}|{_DAY}\.\d\d)\.?[ \t]*$)")
 _BRACKET_DAY_MONTH = re.compile(rf"\((?P<d>(?:(?:[0-2]\d|3[01])/{_MON}|{_DAY}/(?:0[1-9]|1[0-2])))\)")
 # A law's number looks like a month and year: "L.R. 11/1985", "D.Lgs. 81/2008".
-_LAW_BEFORE = re.compile(r"(?i:\bl\.|\bl\.\s?r\.|legge|d\.\s?lgs\.?|dlgs|d\.p\.r\.|dpr|d\.m\.|dm|"
-                         r"dpcm|art\.)\s*\Z")
+# Each law word starts a word: "mart. 5/11/2024" is a Tuesday, not "art.".
+_LAW_BEFORE = re.compile(r"(?<![^\W\d_])(?i:l\.|l\.\s?r\.|legge|d\.\s?lgs\.?|dlgs|d\.p\.r\.|dpr|"
+                         r"d\.m\.|dm|dpcm|art\.)\s*\Z")
 _TIME_AFTER = re.compile(rf"(?<![\w./,-])(?P<d>{_DAY}/{_MON})[ \t]+(?:(?:ore[ \t]+|h\.?[ \t]*)?"
                          r"\d{1,2}[:.]\d{2}(?!\d)|h[ \t]?\d{1,2}(?![\d.,:/]))")
 # A day alone that stands for a date: "il 2 u.s.", "il 17 c.m.", "il 5 scorso".

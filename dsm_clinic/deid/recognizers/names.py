@@ -46,7 +46,7 @@ _TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr\.?|mme|mlle|
           r"dott\.?\s?(?:ssa|sa)?|dottor(?:e|essa)?|dr\.?\s?(?:ssa|sa)?|prof\.?\s?(?:ssa)?|"
           r"professor(?:e|essa)?|inf\.?|i\.\s?p\.|cpsi|ing\.|avv\.|arch\.|rag\.|geom\.|don|"
           r"suor|mons\.|ost\.|tsrm|fkt|o\.?s\.?s\.?|egr\.|gent\.(?:mo|ma)?|chiar\.mo|a\.\s?s\.|"
-          r"ass\.\s?soc\.|ft\.?|ed\.|educ\.|tnpee|asv")
+          r"ass\.\s?soc\.|ft\.?|ed\.|educ\.|tnpee|asv|(?-i:Pr)\.?")
 _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degente|utente|intestatari[oa]|richiedente|"
          r"cognome(?:\s+e\s+nome)?|nome(?:\s+e\s+cognome)?|nominativo|generalità|"
          r"mmg|pls|medico(?:\s+(?:curante|di\s+base|di\s+medicina\s+generale|di\s+guardia|"
@@ -233,8 +233,16 @@ _END_SIGNATURE = re.compile(r"(?m)(?:(?P<w>[\w.]*\w)[.!?]|\)|(?<=\d)['’])[ \t]
 _REPEATED_SIGNATURE = re.compile(
     r"(?m)(?:[.!?)]|['’](?<=\d['’]))[ \t]+(?P<s>[A-Z][A-Za-z]{1,2}|[A-Z]\.[ ]?[A-Z]\.(?:[A-Z]\.)?|"
     r"[A-Z]\.[ ]?[A-ZÀ-Þ][a-zà-ÿ'’]{2,}|[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]*$")
+# Two or three capitals ending a line after a sentence in lower case: a diary's initials, even
+# once ("Rivedo a 6 sett. LB", "verrà alle 15. AG").
+_SENTENCE_END_INITIALS = re.compile(r"(?m)(?<![\w.])(?:[a-zà-ù]{2,}|\d+)[.!?][ \t]+(?P<s>[A-Z]{2,3})[ \t]*$")
+# A name and an initial ending a line after a sentence: "Sospeso accesso. Vallino R.",
+# "Mamma presente. Laura B." (not "Killip I.").
+_SENTENCE_END_NAME_INITIAL = re.compile(
+    r"(?m)(?<=[a-zà-ù\d][.!?])[ \t]+(?P<n>[A-ZÀ-Þ][a-zà-ÿ'’]{2,})(?P<i>[ ][A-Z]\.)[ \t]*$")
 # Line-end abbreviations that sign nothing even when repeated.
-_NOT_SIGNATURES = {"nb", "ps", "ok", "uo", "cc", "nn", "sc", "ev", "im", "os", "po", "sl"}
+_NOT_SIGNATURES = {"nb", "ps", "ok", "uo", "cc", "nn", "sc", "ev", "im", "os", "po", "sl", "fc", "pa", "fr",
+                   "ta", "dx", "sx", "ivu", "ncd", "dpi", "mmg", "pls", "adi", "oss", "rsa"}
 # A first name after a title or relative that is also a function word: "la moglie Nella".
 _TRIGGERED_WORD_NAME = re.compile(
     r"(?<![\w.])(?i:sig\.?\s?ra|signora|moglie|marito|figli[ao]|madre|sorella|nipote|nonna|zia|"
@@ -244,6 +252,14 @@ _COMMA_FIRST_NAME = re.compile(r"(?<![\w'’])[A-ZÀ-Þ]{3,}(?:[ '’][A-ZÀ-Þ]
 # A first name alone in brackets, as a note gives who answered: "comunità "Il Faro" (Luca)".
 _BRACKET_FIRST_NAME = re.compile(r"(?<=[\w\"”»][ \t])\((?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?:\)|,(?![ \t]*\d{4})|"
                                  r"[ \t]+e[ \t]+(?P<n2>[A-ZÀ-Þ][a-zà-ÿ]{2,})\))")
+# A name in brackets with a way to reach them, or after a companion: "(Ahmad, tel. 351 ...)",
+# "(Karim, numero non noto)", "la coinquilina (Gift)".
+_BRACKET_CONTACT = re.compile(
+    r"\((?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?:[ \t]+(?P<n2>[A-ZÀ-Þ][a-zà-ÿ]{2,}))?[ \t]*,[ \t]*"
+    r"(?i:tel\b|tel\.|cell\b|cell\.|numero|n\.[ \t]*tel|recapito|reperibile)"
+    r"|(?i:coinquilin[oa]|connazional[ei]|compagn[oa]|convivente|fidanzat[oa]|amic[oa]|vicin[oa]|"
+    r"badante|caregiver|accompagnatore|accompagnatrice)[ \t]+\((?P<m>[A-ZÀ-Þ][a-zà-ÿ]{2,})"
+    r"(?:[ \t]+(?P<m2>[A-ZÀ-Þ][a-zà-ÿ]{2,}))?[ \t]*[),]")
 # A first name before an office: "Paola – Segreteria Cardiologia".
 _NAME_BEFORE_OFFICE = re.compile(
     r"(?m)^[ \t]*(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]+[-–—][ \t]+(?:Segreteria|Ufficio|Reparto|"
@@ -503,8 +519,9 @@ class NameRecognizer(TextRecognizer):
         for run in self._runs(toks, text):
             for seg, trigger in self._segments(run, text, chained):
                 judged = self._judge(seg, trigger, text)
-                if trigger:
-                    chained.update(e for _, e, _ in judged)
+                # a name after a trigger, or one of two words or more, links the next one:
+                # "Cipriani Adelmo e Gabriella Pitoni"
+                chained.update(e for s, e, _ in judged if trigger or " " in text[s:e].strip())
                 found.extend(judged)
         found.extend(self._lower_case_names(toks, text, found))
         found.extend(self._married_names(found, text))
@@ -648,6 +665,12 @@ class NameRecognizer(TextRecognizer):
         for m in _COMMA_FIRST_NAME.finditer(text):
             if self._first_name(m.group("n")) and not self.gaz.is_word(m.group("n")):
                 extra.append((m.start(), m.end("n"), 0.55))
+        for m in _BRACKET_CONTACT.finditer(text):
+            words = [g for g in ("n", "n2", "m", "m2") if m.group(g)]
+            if self._first_name(m.group(words[0])) or not any(
+                    self.gaz.is_word(m.group(g)) or norm(m.group(g)) in self.gaz.clinical
+                    or is_always_allowed(m.group(g)) for g in words):
+                extra.append((m.start(words[0]), m.end(words[-1]), 0.55))
         for pattern in (_BRACKET_FIRST_NAME, _NAME_BEFORE_OFFICE):
             for m in pattern.finditer(text):
                 groups = ["n"] + (["n2"] if "n2" in pattern.groupindex and m.group("n2") else [])
@@ -692,6 +715,16 @@ class NameRecognizer(TextRecognizer):
                     and key not in _FUNCTION_WORDS and not self.gaz.is_word(key) and \
                     not is_always_allowed(sign):
                 extra.extend((a, b, 0.55) for a, b in spans)
+        for m in _SENTENCE_END_NAME_INITIAL.finditer(text):
+            word = m.group("n")
+            if not is_always_allowed(word) and norm(word) not in self.gaz.clinical and \
+                    norm(word) not in _FUNCTION_WORDS:
+                extra.append((m.start("n"), m.end("i"), 0.55))
+        for m in _SENTENCE_END_INITIALS.finditer(text):
+            key = m.group("s").lower()
+            if key not in _NOT_SIGNATURES and key not in _NOT_INITIALS and \
+                    key not in self.gaz.clinical and not self.gaz.is_word(key):
+                extra.append((*m.span("s"), 0.5))
         for m in _SIGN_OFF_NAME.finditer(text):
             key = norm(m.group("n"))
             if key not in self.gaz.clinical and key not in _FUNCTION_WORDS and \

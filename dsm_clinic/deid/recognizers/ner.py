@@ -42,7 +42,7 @@ _INITIALS = re.compile(r"[A-Z]\.\s?[A-Z](?:\.\s?[A-Z])?")
 _NOT_INITIALS = {"ic", "po", "uo", "sc", "ps", "as", "nb", "ss", "cc", "ao", "sn", "vs", "pm", "am",
                  "rg", "dm", "cf", "ts", "mmg", "uoc", "uos", "asl", "spa", "srl"}
 # A date that dates a law, not a person: "D.Lgs. 30 giugno 2003", "(DM 18 febbraio 1982)".
-_LAW_BEFORE = re.compile(r"(?i)(?:d\.?\s?lgs\.?|d\.?p\.?r\.?|d\.?m\.?|dpcm|l\.|legge|art\.?\s*\d*"
+_LAW_BEFORE = re.compile(r"(?i)(?<![^\W\d_])(?:d\.?\s?lgs\.?|d\.?p\.?r\.?|d\.?m\.?|dpcm|l\.|legge|art\.?\s*\d*"
                          r"|reg\.?|decreto)\s*(?:n\.\s*\d+\s*)?(?:del\s+)?\Z")
 # An institution named after someone: Istituto "Giannina Gaslini", Osp. S. Maria, liceo "Galilei".
 _INSTITUTION_BEFORE = re.compile(
