@@ -1009,3 +1009,68 @@ def test_patient_ids_sample_numbers_and_codes_after_a_comma(text, ids):
 
 def test_a_sample_taken_is_no_record_number():
     assert found(RecordNumberRecognizer(), "prelievo 3 ml, prelievo n. 2, prelievo (h 8), prelievo: 12 ml") == []
+
+
+# Round 13 (developed on sets 28-31, on what the rules and the NER together missed).
+
+@pytest.mark.parametrize("text,dates", [
+    ("INFERMIERISTICHE TURNO NOTTE 21-22/03\n", ["21", "22/03"]),  # a shift is no score
+    ("Si programma exeresi (24.6 h 11, sala 2). In Nefrologia (09.12 h 10).", ["09.12", "24.6"]),
+    ("Falcone R.\n04.11 NOTTE – riposo tranquillo", ["04.11"]),
+])
+def test_night_shift_ranges_and_day_months_before_an_hour_or_a_shift(text, dates):
+    assert found(ItalianDateRecognizer(), text) == sorted(dates)
+
+
+@pytest.mark.parametrize("text", ["K 4.2 h 6 controllo; Hb 10.1 h 8; T 36.5 h 20", "NYHA 2-3/4"])
+def test_lab_values_before_an_hour_and_scores_stay_no_dates(text):
+    assert found(ItalianDateRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,places", [
+    ("presso Villa Beretta di Costamasnaga: la domanda", ["Costamasnaga"]),  # Costa Masnaga
+    ("residente in P.zza Gramsci 8, Cinisello B. - MMG", ["Cinisello B"]),    # Cinisello Balsamo
+    ("MMG dr. Sergio Bianco, Sogliano C.\n", ["Sogliano C"]),                # Sogliano Cavour
+])
+def test_comuni_written_as_one_word_or_with_initials(gaz, text, places):
+    assert found(PlaceRecognizer(gaz), text) == places
+
+
+def test_a_heading_of_words_before_a_date_is_no_place(gaz):
+    assert found(PlaceRecognizer(gaz), "INFERMIERISTICHE TURNO NOTTE 21-22/03\n") == []
+    assert found(PlaceRecognizer(gaz), "Conscio, 12/03/2021") == ["Conscio"]
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Datore di lavoro: Sala Logistica srl di Como", ["Sala"]),
+    ("Datore di lavoro: ditta Varagnolo snc.", ["Varagnolo"]),
+    ("appato il CVP. Riposizionato. Giada\n8/12: ok", ["Giada"]),
+    ('a casa a Sottomarina lo chiamano tutti "Nane".', ["Nane"]),
+    ('Si è lasciata col ragazzo ("Ale") a dicembre', ["Ale"]),
+])
+def test_owners_of_companies_first_names_signing_and_names_people_are_called_by(gaz, text, names):
+    assert sorted(set(found(NameRecognizer(gaz), text))) == names
+
+
+@pytest.mark.parametrize("text", ["Datore di lavoro: Impianti Meridionali Manutenzioni S.r.l.",
+                                  "fraz. Mopolino, via della Chiesa snc", "paziente stabile. Bene\n"])
+def test_company_words_streets_without_a_number_and_plain_words_are_no_names(gaz, text):
+    assert found(NameRecognizer(gaz), text) == []
+
+
+@pytest.mark.parametrize("text,ids", [
+    ("conducente di auto, targa GH 481 KZ, urto contro", ["GH 481 KZ"]),
+    ("alla guida del veicolo targato FK 418 TR.", ["FK 418 TR"]),
+    ("certificato INPS n. PUC 2024 5561 0043.", ["PUC 2024 5561 0043"]),
+    ("dal 02/03/2025 al 11/03/2025, SDO 2025 0044 7710\n", ["2025 0044 7710"]),
+])
+def test_spaced_plates_and_spaced_codes_with_a_letter_prefix(text, ids):
+    assert found(RecordNumberRecognizer(), text) == ids
+
+
+def test_a_plate_shape_needs_a_vehicle_word():
+    assert found(RecordNumberRecognizer(), "PSA 123 ng. ECG AB 123 CD") == []
+
+
+def test_alzaia_is_a_street_with_its_number(gaz):
+    assert found(AddressRecognizer(gaz), "zona Navigli (Alzaia Naviglio Grande 66).") == ["Alzaia Naviglio Grande 66"]

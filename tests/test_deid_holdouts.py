@@ -59,12 +59,17 @@ SETS = {
     "deid_holdout22": (45, 0.9699, 0.9607, 0.975, 0.955),
     "deid_holdout23": (45, 0.9740, 0.9663, 0.98, 0.96),
     # unseen with round 11 (Turin and the Aosta valley; Liguria and lower Lombardy; Umbria,
-    # Marche and Abruzzo; Naples and Campania): nobody has looked at their misses, and the
-    # shipped NER was not trained on them
-    "deid_holdout24": (45, 0.9727, 0.9499, 0.97, 0.945),
-    "deid_holdout25": (45, 0.9879, 0.9602, 0.985, 0.955),
-    "deid_holdout26": (45, 0.9745, 0.9760, 0.97, 0.97),
-    "deid_holdout27": (45, 0.9795, 0.9694, 0.975, 0.965),
+    # Marche and Abruzzo; Naples and Campania); development sets of round 12
+    "deid_holdout24": (45, 0.9727, 0.9499, 0.98, 0.945),
+    "deid_holdout25": (45, 0.9879, 0.9602, 0.99, 0.955),
+    "deid_holdout26": (45, 0.9745, 0.9760, 0.98, 0.97),
+    "deid_holdout27": (45, 0.9795, 0.9694, 0.98, 0.965),
+    # unseen with round 12 (Milan and Brianza; the Veneto; Puglia and Basilicata; Calabria);
+    # development sets of round 13
+    "deid_holdout28": (45, 0.9835, 0.9735, 0.985, 0.97),
+    "deid_holdout29": (45, 0.9853, 0.9685, 0.985, 0.965),
+    "deid_holdout30": (45, 0.9810, 0.9729, 0.98, 0.97),
+    "deid_holdout31": (45, 0.9813, 0.9699, 0.98, 0.965),
 }
 UNSEEN = ("deid_holdout24", "deid_holdout25", "deid_holdout26", "deid_holdout27")
 

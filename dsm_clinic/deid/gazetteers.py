@@ -62,6 +62,8 @@ FOREIGN_COUNTRIES = ("RO", "AL", "MA", "CN", "UA", "PH", "IN", "BD", "EG", "PK",
                      "DE", "ES", "GB", "US", "AR", "BA")
 
 _SAINT = re.compile(r"(?:san|santa|santo|santi|sant['’]|s\.|ss\.|madonna)\b")
+_LINKING_WORDS = {"di", "de", "del", "della", "dello", "dei", "degli", "delle", "in", "al", "sul",
+                  "sulla", "e", "a", "la", "lo", "le", "il"}
 _LATIN_NAME = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[ '-][A-Za-zÀ-ÖØ-öø-ÿ]+)*$")
 _APOSTROPHES = str.maketrans({"’": "'", "`": "'", "´": "'", "‘": "'"})
 
@@ -189,6 +191,17 @@ def load_gazetteers(data_dir: Path | None = None) -> Gazetteers:
         if head != key and len(head) >= 6 and "'" not in head and not _SAINT.match(head) and \
                 head not in countries and not plain(head):
             comuni.setdefault(head, comuni[key].split(" ")[0].split("-")[0])
+    # ... written as one word ("Costamasnaga" for Costa Masnaga), or with the rest of its name
+    # as initials ("Cinisello B.", "Melito P.S." for Melito di Porto Salvo)
+    for key in istat:
+        parts = key.split(" ")
+        if len(parts) < 2 or "'" in key or "-" in key or _SAINT.match(parts[0]):
+            continue
+        if len(parts) == 2 and len(key) >= 9 and not plain(parts[0] + parts[1]):
+            comuni.setdefault(parts[0] + parts[1], comuni[key].replace(" ", ""))
+        rest = [p for p in parts[1:] if p not in _LINKING_WORDS]
+        if len(parts[0]) >= 4 and rest and all(p[:1].isalpha() for p in rest):
+            comuni.setdefault(" ".join([parts[0], *(p[0] for p in rest)]), comuni[key])
     return Gazetteers(first_names=first_keys, surnames=last_keys,
                       comuni=comuni, vocabulary=frozenset(vocabulary),
                       clinical=frozenset(clinical), cities_abroad=cities, countries=countries,

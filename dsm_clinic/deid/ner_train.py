@@ -293,7 +293,8 @@ DEFAULT_GOLD_SETS = ("deid_handwritten", "deid_holdout", "deid_holdout2", "deid_
                      "deid_holdout12", "deid_holdout13", "deid_holdout14", "deid_holdout15",
                      "deid_holdout16", "deid_holdout17", "deid_holdout18", "deid_holdout19",
                      "deid_holdout20", "deid_holdout21", "deid_holdout22", "deid_holdout23",
-                     "deid_holdout24", "deid_holdout25", "deid_holdout26", "deid_holdout27")
+                     "deid_holdout24", "deid_holdout25", "deid_holdout26", "deid_holdout27",
+                     "deid_holdout28", "deid_holdout29", "deid_holdout30", "deid_holdout31")
 DEFAULT_SYNTHETIC = {"notes": 300, "seed": 11}
 DEFAULT_EPOCHS = 8
 DEFAULT_SEED = 0

@@ -27,12 +27,12 @@ _TYPES = (
     r"cortile|corte|calata|discesa|canale|stretto|giardino|giardini|sentiero|vialetto|"
     r"passaggio|molo|banchina|ronco|rio\s+terà|ruga|salizada|via\s+vecchia|via\s+nuova|maso|scali|v\.|"
     r"ul\.|ulica|rue|avenue|boulevard|chemin|calea|strada|bulevardul|carrer|avenida|rua|"
-    r"sestiere|" + r"regione|hameau|mura|rampe|spalto|vocabolo|voc\.|cascina|podere|masseria"
+    r"sestiere|regione|hameau|mura|rampe|spalto|vocabolo|voc\.|cascina|podere|masseria|alzaia"
 )
 # Heads that also name other things ("Regione Lombardia", "le mura di Lucca", "Cascina
 # Gobba"): an address only with its civic number ("Regione Gonzole 10", "Hameau de Barmaz 12").
 _CIVIC_ONLY = {"regione", "hameau", "mura", "rampe", "spalto", "vocabolo", "voc.", "cascina",
-               "podere", "masseria"}
+               "podere", "masseria", "alzaia"}
 _CONNECTORS = (r"(?i:di|de|del|della|dello|dei|degli|delle|d['’]|dell['’]|e|ed|al|alla|ai|agli|"
                r"sul|sulla|in|a|da|dal|dalla|la|le|lo|il|per|san|santa|santo|sant['’]|s\.|ss\.)")
 # ("Via 4 Novembre", "Via 1° Maggio": a number joins the name only before a month or after °)

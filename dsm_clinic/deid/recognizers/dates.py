@@ -204,7 +204,8 @@ _SCORE_BEFORE = re.compile(
     r"katz|lawton|tinetti|barthel|mrc|gcs|nihss|mmse|moca|apgar|vas|nrs|ecog|nyha|lotto|"
     r"elementi|prelievi|frustoli|linfonodi|positivi|punti|items|quadranti|pn\d?\w?|in|"
     r"sistolico|diastolico|soffio|snellen|visus|aderenza|acuit[àa]|ottotipo|olio|fio2)"
-    r"[ \t]*[:=(]?[ \t]*\Z|[A-Z]{2,}[ \t]*\(?[ \t]*\Z|\d[ \t]*[x×][ \t]*\Z|\)[ \t]*\Z")
+    r"[ \t]*[:=(]?[ \t]*\Z|(?<![A-Z])(?!(?:NOTTE|TURNO|MATTINA|MATTINO|POMERIGGIO)\b)[A-Z]{2,}[ \t]*\(?[ \t]*\Z|"
+    r"\d[ \t]*[x×][ \t]*\Z|\)[ \t]*\Z")
 # day/month without a year: only after a word that introduces a date.
 _DAY_MONTH = re.compile(rf"(?<![\w./,-]){_DAY}(?P<sep>[./]){_MON}(?![\w]|[./,-]\d)")
 _DATE_WORDS = {"il", "dal", "al", "del", "dall'", "all'", "data", "giorno", "entro", "fino",
@@ -225,6 +226,8 @@ _DECIMAL_LIST = re.compile(r"\d[.,]\d+[ \t]*(?:e|ed|,|-)[ \t]*\Z")  # "3.6 e 3.7
 _NOT_DAY_BEFORE = re.compile(r"(?:\d|\bn\.)\s*\Z")
 _TOOTH = re.compile(r"[1-8]\.[1-8]")  # "al 3.7": a tooth (FDI numbering), not 3 July
 _LINE_END = re.compile(r"[ \t]*(?:\n|\Z)")
+# A day.month before an hour or a shift: "(24.6 h 11, sala 2)", "04.11 NOTTE – riposo".
+_HOUR_OR_SHIFT_AFTER = re.compile(r"[ \t]+(?:h\.?[ \t]?\d{1,2}(?![\d:/]|[.,]\d)|(?i:notte|mattina|pomeriggio)\b)")
 _NOT_DATE_BEFORE = {"ore", "h", "h.", "alle", "dalle", "hb", "pa", "fc", "inr", "pcr", "k",
                     "na", "glicemia", "creatinina", "ph", "hco3", "ratio", "rapporto"}
 
@@ -323,7 +326,7 @@ class ItalianDateRecognizer(TextRecognizer):
                     re.fullmatch(r"\d\d[./]\d\d", m.group()):
                 taken.append((s, e))
                 yield s, e, 0.5
-            elif _EXAM_BEFORE.search(text, max(0, s - 40), s):
+            elif _EXAM_BEFORE.search(text, max(0, s - 40), s) or _HOUR_OR_SHIFT_AFTER.match(text, e):
                 taken.append((s, e))
                 yield s, e, 0.5
         for m in _SLASH_DAY_MONTH.finditer(text):

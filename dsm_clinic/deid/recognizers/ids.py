@@ -86,7 +86,12 @@ _WITH_CONTEXT = re.compile(rf"{_RECORD_WORD}(?:[ \t]*\([A-Z]{{2,6}}\))?{_NUMBER_
 # A code in spaced groups after a record word: "nosologico 2024 0033712", "TEAM n. 80276 00012
 # 3456 7890", "Codice certificato: M1A 4DT7 0009 2213".
 # (the shape is searched first: the record words are a long alternation)
-_SPACED_SHAPE = re.compile(r"(?<![\w/])(?=[A-Z]{0,4}\d)(?:[A-Z0-9]{3,5}(?:[ ][A-Z0-9]{1,8}){1,4})(?![\w/])")
+_SPACED_SHAPE = re.compile(r"(?<![\w/])(?=[A-Z]{0,4}\d|[A-Z]{2,5}[ ]\d)(?:[A-Z0-9]{3,5}(?:[ ][A-Z0-9]{1,8}){1,4})(?![\w/])")
+_INSTITUTION = re.compile(r"INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|SSN")
+# An Italian number plate (two letters, three digits, two letters) after a vehicle word:
+# "targa GH 481 KZ", "veicolo targato FK 418 TR".
+_VEHICLE_PLATE = re.compile(r"(?i:targa|targat[oa]|veicolo|autovettura|auto|moto|furgone|camion)\b[^\n]{0,24}?"
+                    r"(?<![\w])(?P<code>(?-i:[A-Z]{2}[ ]?\d{3}[ ]?[A-Z]{2}))(?![\w])")
 _SPACED_BEFORE = re.compile(rf"{_RECORD_WORD}[ \t]*(?:\([A-Z]{{2,6}}\))?{_NUMBER_MARK}\Z", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$|^\d{4}$")
 _PREFIXED = re.compile(
@@ -115,12 +120,21 @@ class RecordNumberRecognizer(TextRecognizer):
                 seen.add(span)
                 yield span[0], span[1], 0.6
         for m in _SPACED_SHAPE.finditer(text):
-            span = m.span()
-            if sum(c.isdigit() for c in m.group()) >= 7 and \
-                    not any(s < span[1] and span[0] < e for s, e in seen) and \
-                    _SPACED_BEFORE.search(text, max(0, span[0] - 70), span[0]):
-                seen.add(span)
-                yield span[0], span[1], 0.7
+            if sum(c.isdigit() for c in m.group()) < 7:
+                continue
+            # "n. PUC 2024 4471 9980" keeps its prefix; "SDO 2025 0044 7710" (a record word before
+            # the digits) and "INPS 31457209" (an institution) do not
+            prefix = re.match(r"[A-Z]{2,5}[ ](?=\d)", m.group())
+            spans = [m.span()]
+            if prefix is not None:
+                spans = ([] if _INSTITUTION.fullmatch(prefix.group().strip()) else spans) + [
+                    (m.start() + prefix.end(), m.end())]
+            for span in spans:
+                if not any(s < span[1] and span[0] < e for s, e in seen) and \
+                        _SPACED_BEFORE.search(text, max(0, span[0] - 70), span[0]):
+                    seen.add(span)
+                    yield span[0], span[1], 0.7
+                    break
         for m in _WITH_CONTEXT.finditer(text):
             code = m.group("code")
             if not _enough_digits(code) or _DATE_LIKE.match(code):
@@ -159,7 +173,7 @@ class RecordNumberRecognizer(TextRecognizer):
                         sum(c.isdigit() for c in code.group()) >= 3:
                     seen.add(span)
                     yield span[0], span[1], 0.6
-        for m in _REGISTRATION.finditer(text):
+        for m in (*_REGISTRATION.finditer(text), *_VEHICLE_PLATE.finditer(text)):
             span = m.span("code")
             if not any(s < span[1] and span[0] < e for s, e in seen):
                 seen.add(span)
@@ -188,6 +202,7 @@ class RecordNumberRecognizer(TextRecognizer):
             yield span[0], span[1], 0.5
 
 
+_INSTITUTION = re.compile(r"INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|SSN")
 # An Italian number plate, alone: "RIMORCHIO XA418BT".
 _PLATE = re.compile(r"(?<![\w-])[A-Z]{2}\d{3}[A-Z]{2}(?![\w-])")
 _GLUED_GROUP = re.compile(r"[A-Z0-9]{1,6}[-/]\Z")

@@ -258,8 +258,18 @@ _BRACKET_CONTACT = re.compile(
     r"\((?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?:[ \t]+(?P<n2>[A-ZÀ-Þ][a-zà-ÿ]{2,}))?[ \t]*,[ \t]*"
     r"(?i:tel\b|tel\.|cell\b|cell\.|numero|n\.[ \t]*tel|recapito|reperibile)"
     r"|(?i:coinquilin[oa]|connazional[ei]|compagn[oa]|convivente|fidanzat[oa]|amic[oa]|vicin[oa]|"
-    r"badante|caregiver|accompagnatore|accompagnatrice)[ \t]+\((?P<m>[A-ZÀ-Þ][a-zà-ÿ]{2,})"
-    r"(?:[ \t]+(?P<m2>[A-ZÀ-Þ][a-zà-ÿ]{2,}))?[ \t]*[),]")
+    r"badante|caregiver|accompagnatore|accompagnatrice|ragazz[oa])[ \t]+\([\"“«]?(?P<m>[A-ZÀ-Þ][a-zà-ÿ]{2,})"
+    r"(?:[ \t]+(?P<m2>[A-ZÀ-Þ][a-zà-ÿ]{2,}))?[\"”»]?[ \t]*[),]")
+# A name someone is called by, in quotes: "a casa lo chiamano tutti "Nane"".
+_CALLED = re.compile(r"(?i:chiamano(?:[ \t]+tutti)?|chiamat[oa][ \t]+da[ \t]+tutti|soprannominat[oa]|"
+                     r"soprannome)[ \t]*:?[ \t]*[\"“«](?P<n>[A-ZÀ-Þ][\w'’]+(?:[ ][\w'’]+){0,2})[\"”»]")
+# A company named after its owner, with its legal form: "Sala Logistica srl", "ditta Varagnolo
+# snc." (not an address without a civic number: "via della Chiesa snc").
+_OWNED_COMPANY = re.compile(
+    r"(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})(?:[ \t]+[A-ZÀ-Þ][a-zà-ÿ]+){0,2}[ \t]+"
+    r"(?i:s\.?r\.?l\.?|s\.?n\.?c\.?|s\.?a\.?s\.?|s\.?p\.?a\.?)(?!\w)")
+_STREET_BEFORE = re.compile(r"(?i:via|viale|piazza|p\.zza|corso|c\.so|contrada|c/da|c\.da|loc\.|"
+                            r"località|frazione|fraz\.|strada|vicolo|largo)[^\n,;]{0,30}\Z")
 # A first name before an office: "Paola – Segreteria Cardiologia".
 _NAME_BEFORE_OFFICE = re.compile(
     r"(?m)^[ \t]*(?P<n>[A-ZÀ-Þ][a-zà-ÿ]{2,})[ \t]+[-–—][ \t]+(?:Segreteria|Ufficio|Reparto|"
@@ -665,6 +675,15 @@ class NameRecognizer(TextRecognizer):
         for m in _COMMA_FIRST_NAME.finditer(text):
             if self._first_name(m.group("n")) and not self.gaz.is_word(m.group("n")):
                 extra.append((m.start(), m.end("n"), 0.55))
+        for m in _CALLED.finditer(text):
+            if norm(m.group("n")) not in self.gaz.clinical:
+                extra.append((m.start("n"), m.end("n"), 0.55))
+        for m in _OWNED_COMPANY.finditer(text):
+            key = norm(m.group("n"))
+            if key in self.gaz.surnames and key not in self.gaz.clinical and (
+                    not self.gaz.is_word(key) or key in self.gaz.frequent_surnames) and \
+                    not _STREET_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                extra.append((m.start("n"), m.end("n"), 0.5))
         for m in _BRACKET_CONTACT.finditer(text):
             words = [g for g in ("n", "n2", "m", "m2") if m.group(g)]
             if self._first_name(m.group(words[0])) or not any(
@@ -699,7 +718,9 @@ class NameRecognizer(TextRecognizer):
             if len(before) <= 2 or _TRIGGER_WORD.fullmatch(before + ".") or \
                     _TRIGGER_WORD.fullmatch(before):
                 continue  # "dr. P. Cecchi", "dott. Gianni": a title's dot, not a sentence's
-            if self._first_name(m.group("n")) and not self.gaz.is_word(m.group("n")):
+            if self._first_name(m.group("n")) and (
+                    not self.gaz.is_word(m.group("n"))
+                    or norm(m.group("n")) in self.gaz.frequent_first_names):  # "... Riposizionato. Giada"
                 extra.append((m.start("n"), m.end("n"), 0.55))
         for m in _END_PAIR.finditer(text):
             pair = [m.group("n"), m.group("n2")]

@@ -610,10 +610,10 @@ class PlaceRecognizer(TextRecognizer):
                             not self._saint_comune(text, w.start, end):
                         i += n  # Policlinico di Sant'Orsola: a hospital's name
                         continue
-                    if context == "date" and n == 1 and self.gaz.is_word(w.text) and \
-                            text[end:end + 1] != ",":
-                        i += 1  # "Data 18/04/2024": a heading; "Conscio, 12/03/2021" a place
-                        continue
+                    if context == "date" and text[end:end + 1] != "," and all(
+                            self.gaz.is_word(x.text) for x in ws[i:i + n]):
+                        i += 1  # "Data 18/04/2024", "TURNO NOTTE 21-22/03": a heading;
+                        continue  # "Conscio, 12/03/2021" a place
                     if context == "head_direct" and n == 1 and self.gaz.is_city_abroad(w.text) \
                             and not self.gaz.is_word(w.text):
                         yield w.start, end, 0.6  # "Universität München"
