@@ -294,7 +294,9 @@ DEFAULT_GOLD_SETS = ("deid_handwritten", "deid_holdout", "deid_holdout2", "deid_
                      "deid_holdout16", "deid_holdout17", "deid_holdout18", "deid_holdout19",
                      "deid_holdout20", "deid_holdout21", "deid_holdout22", "deid_holdout23",
                      "deid_holdout24", "deid_holdout25", "deid_holdout26", "deid_holdout27",
-                     "deid_holdout28", "deid_holdout29", "deid_holdout30", "deid_holdout31")
+                     "deid_holdout28", "deid_holdout29", "deid_holdout30", "deid_holdout31",
+                     "deid_holdout32", "deid_holdout33", "deid_holdout34", "deid_holdout35",
+                     "deid_holdout36", "deid_holdout37", "deid_holdout38", "deid_holdout39")
 DEFAULT_SYNTHETIC = {"notes": 300, "seed": 11}
 DEFAULT_EPOCHS = 8
 DEFAULT_SEED = 0

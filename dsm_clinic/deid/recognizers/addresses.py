@@ -111,6 +111,7 @@ _ORDINAL_BEFORE = re.compile(r"\d+[°º]?[ \t]*\Z")  # "3° PIANO": a floor, not
 _CAP = re.compile(r"(?<![\w./-])(?<!\d[ \t])(?i:c\.?a\.?p\.?\s*:?\s*)?(?P<cap>\d{5})(?![\w/-]|[.,]\d)")
 _CAP_AFTER_CIVIC = re.compile(r"(?<=\d)[ \t]+(?P<cap>\d{5})(?=[ \t]+[A-ZÀ-Þ])")
 _CAP_WORD_BEFORE = re.compile(r"(?<![\w.])(?i:c\.?a\.?p\.?)[ \t]*:?[ \t]*\Z")
+_COMUNE_BEFORE = re.compile(r"(?P<c>[A-ZÀ-Þ][\w'’]+(?:[ -][A-ZÀ-Þ][\w'’]+){0,2}),[ \t]*\Z")
 _NEXT_WORD = re.compile(r"\s*[-–]?\s*([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 
 
@@ -190,7 +191,11 @@ class AddressRecognizer(TextRecognizer):
                 _CAP_WORD_BEFORE.search(text, max(0, s - 8), s) is not None  # "22 CAP 38123"
             comune_after = nxt is not None and norm(nxt.group(1)) not in self.gaz.clinical
             ends_phrase = re.match(r"[ \t]*(?:[,;.)\n]|\Z)", text[e:e + 3]) is not None
-            if keyword or comune_after or after_address and (nxt is not None or ends_phrase):
+            before = _COMUNE_BEFORE.search(text, max(0, s - 40), s)
+            comune_before = ends_phrase and before is not None and \
+                norm(before.group("c")) in self.gaz.comuni  # "Novi Ligure, 15067."
+            if keyword or comune_after or comune_before or \
+                    after_address and (nxt is not None or ends_phrase):
                 if left_context(text, s, n=1)[-1:] in (["n."], ["nr."], ["n°"]):
                     continue
                 yield s, e, 0.75 if comune_after or keyword else 0.55

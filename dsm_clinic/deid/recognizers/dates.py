@@ -66,6 +66,9 @@ _PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"(?<![\w.])(?:0?[1-9]|[12]\d|3[01])\.\s?(?:Jänner|Januar|Februar|Feber|März|April|"
                 r"Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?:\s+\d{4})?(?!\w)"),
      0.7),
+    # a German month and year: "Bruneck, Oktober 2024" ("Mai" and "April" are Italian enough)
+    (re.compile(r"(?<![\w.])(?:Jänner|Januar|Februar|Feber|März|Juni|Juli|Oktober|Dezember)\s+"
+                r"(?:19|20)\d\d(?!\w)"), 0.7),
     # abbreviated month and two-digit year: "mar-24", "sett/23"
     (re.compile(r"(?<![\w./-])(?:" + "|".join(_ABBR) + r")[-/](?:\d{2}|(?:19|20)\d{2})(?![\w/.-])",
                 re.IGNORECASE), 0.55),
@@ -127,7 +130,10 @@ _LINE_DAY_MONTH = re.compile(
     rf"{_DAY}-{_MON}(?=[ \t]+(?:h|ore)?[ \t.]*\d{{1,2}}[:.]\d{{2}}))\.?(?=[ \t]*(?:[-–:][ \t]|ore[ \t]|h[ \t.]?\d|"
     r"\d{1,2}[:.]\d{2}))"
     rf"|(?P<w>[A-Za-zà-ù]{{2,12}})\.?[ \t]+(?P<d2>{_DAY}/{_MON}|{_DAY}\.\d\d)\.?[ \t]*$)")
-_BRACKET_DAY_MONTH = re.compile(rf"\((?P<d>(?:(?:[0-2]\d|3[01])/{_MON}|{_DAY}/(?:0[1-9]|1[0-2])))\)")
+_BRACKET_DAY_MONTH = re.compile(rf"\((?P<d>(?:(?:[0-2]\d|3[01])/{_MON}|{_DAY}/(?:0[1-9]|1[0-2])|"
+                                r"(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])))\)")
+# A month and a two-digit year of these decades in brackets: "Fondo oculare (11/23)", "MOC (2/24)".
+_BRACKET_MONTH_YEAR = re.compile(r"\((?P<d>(?:0?[1-9]|1[0-2])/(?:1[5-9]|2\d))\)")
 # A law's number looks like a month and year: "L.R. 11/1985", "D.Lgs. 81/2008".
 # Each law word starts a word: "mart. 5/11/2024" is a Tuesday, not "art.".
 _LAW_BEFORE = re.compile(r"(?<![^\W\d_])(?i:l\.|l\.\s?r\.|legge|d\.\s?lgs\.?|dlgs|d\.p\.r\.|dpr|"
@@ -139,6 +145,7 @@ _DAY_ALONE = re.compile(
     rf"(?<!\w)(?:il|l['’]|dal|del|al|entro\s+il|fino\s+al)\s+(?P<d>{_DAY})°?\s+(?=(?:u\.\s?s\.|c\.\s?m\.|"
     r"p\.\s?v\.|m\.\s?s\.|scorso|corrente|successivo|seguente|stesso\s+mese|u\.s(?!\w)|c\.m(?!\w)|"
     r"us(?!\w)|cm(?!\w)))", re.IGNORECASE)
+_MONTH_ABBR_AFTER = re.compile(r"°?\s+(?i:u\.\s?s\.|c\.\s?m\.|p\.\s?v\.|m\.\s?s\.)")
 # The first day of a range or list before a date: "dal 3 all'11 febbraio", "il 3 e il 5/03".
 _DAY_BEFORE_DATE = re.compile(
     rf"(?<![\w./])(?P<d>{_DAY})°?[ \t]*(?:,|e(?:[ \t]+(?:il|l['’]))?|ed|-|–|al|all['’]|a|e[ \t]+poi|(?P<or>o|/))[ \t]*\Z",
@@ -160,7 +167,8 @@ _DAY_AFTER_WORD = re.compile(
     r"(?:trasferit|dimess|ricoverat|rientrat|operat|sottopost|visitat|ripetut)[oaie]\b|"
     r"notte|il\s+laboratorio|riapre|chiuso|chiusa|in\s+mattinata|e\s+(?!\d))))?", re.IGNORECASE)
 # Ranges of day/month: "10/4-18/4", "20-21/09".
-_SLASH_RANGE = re.compile(rf"(?<![\w./,+-])(?P<d>{_DAY}(?:/{_MON})?)-(?P<d2>{_DAY}/{_MON})(?![\w/]|[.,]\d)")
+_SLASH_RANGE = re.compile(rf"(?<![\w./,+-])(?P<d>{_DAY}(?:/{_MON})?)-(?P<d2>{_DAY}/{_MON}(?:/(?:\d{{4}}|\d{{2}}))?)"
+                          r"(?![\w/]|[.,]\d)")
 # A date written with spaces: "28 / 04 / 1979", "Data parto precedente: 14 04 2020".
 _SPACED_DATE = re.compile(rf"(?<![\w./])(?P<d>{_DAY}[ ]/[ ]{_MON}[ ]/[ ](?:{_YEAR}|\d{{2}}))(?![\w/])|"
                           rf"(?i:data|nascita|nat[oa]|parto|il)\b[^\n\d]{{0,14}}(?P<d2>(?<!\d)(?:0[1-9]|[12]\d|3[01])[ ]"
@@ -202,7 +210,7 @@ _LIST_AFTER_DATE = re.compile(r"[ \t]*(?:,|e|ed)[ \t]*\Z")
 _SCORE_BEFORE = re.compile(
     r"(?i:forza|punteggio|score|scala|grado|classe|stadio|rapporto|ratio|frazione|adl|iadl|"
     r"katz|lawton|tinetti|barthel|mrc|gcs|nihss|mmse|moca|apgar|vas|nrs|ecog|nyha|lotto|"
-    r"elementi|prelievi|frustoli|linfonodi|positivi|punti|items|quadranti|pn\d?\w?|in|"
+    r"elementi|prelievi|frustoli|linfonodi|positivi|punti|items|quadranti|p?n\d\w?|pn|in|"
     r"sistolico|diastolico|soffio|snellen|visus|aderenza|acuit[àa]|ottotipo|olio|fio2)"
     r"[ \t]*[:=(]?[ \t]*\Z|(?<![A-Z])(?!(?:NOTTE|TURNO|MATTINA|MATTINO|POMERIGGIO)\b)[A-Z]{2,}[ \t]*\(?[ \t]*\Z|"
     r"\d[ \t]*[x×][ \t]*\Z|\)[ \t]*\Z")
@@ -225,6 +233,9 @@ _DECIMAL_LIST = re.compile(r"\d[.,]\d+[ \t]*(?:e|ed|,|-)[ \t]*\Z")  # "3.6 e 3.7
 # "ciclo 4 del 6", "punteggio 12 al 6": a count or a score, not a day
 _NOT_DAY_BEFORE = re.compile(r"(?:\d|\bn\.)\s*\Z")
 _TOOTH = re.compile(r"[1-8]\.[1-8]")  # "al 3.7": a tooth (FDI numbering), not 3 July
+_DAY_BEFORE_TOOTH = {"il", "lun", "mar", "mer", "gio", "ven", "sab", "dom", "lun.", "mar.", "mart.",
+                     "mer.", "merc.", "gio.", "giov.", "ven.", "sab.", "dom."}
+_DENTAL = re.compile(r"(?i:dent|estratt|estrazion|gengiv|carie|odont|elemento|endodon|protesi)")
 _LINE_END = re.compile(r"[ \t]*(?:\n|\Z)")
 # A day.month before an hour or a shift: "(24.6 h 11, sala 2)", "04.11 NOTTE – riposo".
 _HOUR_OR_SHIFT_AFTER = re.compile(r"[ \t]+(?:h\.?[ \t]?\d{1,2}(?![\d:/]|[.,]\d)|(?i:notte|mattina|pomeriggio)\b)")
@@ -278,8 +289,9 @@ class ItalianDateRecognizer(TextRecognizer):
                     if m.group(group) is None:
                         continue
                     s, e = m.span(group)
-                    if not any(s < te and ts < e for ts, te in taken) and \
-                            not _SCORE_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+                    if not any(s < te and ts < e for ts, te in taken) and (
+                            not _SCORE_BEFORE.search(text, max(0, m.start() - 16), m.start())
+                            or _EXAM_BEFORE.search(text, max(0, m.start() - 40), m.start())):
                         taken.append((s, e))
                         yield s, e, 0.55
         for m in _COMPACT.finditer(text):
@@ -294,6 +306,13 @@ class ItalianDateRecognizer(TextRecognizer):
                 if not any(s < te and ts < e for ts, te in taken):
                     taken.append((s, e))
                     yield s, e, 0.6
+        for m in _BRACKET_MONTH_YEAR.finditer(text):
+            s, e = m.span("d")
+            if not any(s < te and ts < e for ts, te in taken) and (
+                    not _SCORE_BEFORE.search(text, max(0, m.start() - 16), m.start() + 1)
+                    or _EXAM_BEFORE.search(text, max(0, m.start() - 40), m.start() + 1)):
+                taken.append((s, e))  # (not a lymph-node count: "pN1a (2/14)")
+                yield s, e, 0.5
         for pattern in (_CELL_DAY_MONTH, _TIME_AFTER, _DAY_ALONE, _LINE_DAY_MONTH, _BRACKET_DAY_MONTH,
                         _ROMAN_DAY_MONTH):
             for m in pattern.finditer(text):
@@ -301,6 +320,9 @@ class ItalianDateRecognizer(TextRecognizer):
                 if group == "d2" and m.group("w").lower() in _NOT_DATE_BEFORE:
                     continue
                 s, e = m.span(group)
+                if pattern is _DAY_ALONE:
+                    after = _MONTH_ABBR_AFTER.match(text, e)
+                    e = after.end() if after is not None else e  # "il 11 u.s." whole
                 if not any(s < te and ts < e for ts, te in taken):
                     taken.append((s, e))
                     yield s, e, 0.6
@@ -317,8 +339,11 @@ class ItalianDateRecognizer(TextRecognizer):
                 yield s, e, 0.5
                 continue
             if not left or left[-1] in _NOT_DATE_BEFORE or \
-                    _DECIMAL_LIST.search(text, max(0, s - 16), s) or _TOOTH.fullmatch(m.group()):
+                    _DECIMAL_LIST.search(text, max(0, s - 16), s):
                 continue
+            if _TOOTH.fullmatch(m.group()) and (left[-1] not in _DAY_BEFORE_TOOTH or
+                                                _DENTAL.search(text, max(0, s - 60), e + 40)):
+                continue  # "al 3.7": a tooth; "il 3.4", "lun 8.7": a day (not "ha estratto il 3.6")
             if left[-1] in _DATE_WORDS or left[-1].endswith("'") and left[-1] in _DATE_WORDS:
                 taken.append((s, e))
                 yield s, e, 0.6

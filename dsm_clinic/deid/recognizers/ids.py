@@ -42,7 +42,7 @@ _KEYWORDS = (
     r"nhs(?:\s+number)?|hosp(?:ital)?|puc|pat|reg\.|acc\.|accession|registro|n\.?\s*registro|"
     r"fall-?nr\.?|ipp|avs|pds|targat[oa]|n\.?\s*avs|caso|n\.?\s*caso|identificativo|iscrizione|serie|n\.?\s*serie|"
     r"cro|trn|raccomandata(?:\s+a/?r)?|seriale|serial(?:\s+number)?|s/n|scheda\s+di\s+(?:ps|triage)|"
-    r"ric\.|prat\.|patienten-?nr\.?|team|prelievo"
+    r"ric\.|prat\.|patienten-?nr\.?|team|prelievo|rif\.|riferimento|fasc\.|sn"
 )
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
 _QUALIFIER = (r"(?:\s+(?:di\s+(?=[a-zà-ù]{4,15}\b))?"
@@ -63,7 +63,7 @@ _CODE = (r"(?P<code>(?-i:(?:(?!(?:INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|
          r"(?:[-/][\dA-Z]+|\.[A-Z]{1,4}(?=\.\d)|\.\d+(?=[^\w.]|\.\d|\.?\Z|\.\s))*))")
 # "n." or "numero" before a code: any document word stands before it, three digits are enough.
 _AFTER_NUMBER = re.compile(
-    r"(?<![\w.])(?:[A-Za-zà-ù]{3,}\.?,?\s+\(?)(?:[a-zà-ù]{4,15}\s+|\d{2,4}\s+)?(?:n\.|nr\.|n°|nº|N\.|Nr\.|N°|numero|num\.|no\.|No\.)"
+    r"(?<![\w.])(?:[A-Za-zà-ù]{3,}\.?,?\s+(?:[-–]\s+)?\(?)(?:[a-zà-ù]{4,15}\s+|\d{2,4}\s+)?(?:n\.|nr\.|n°|nº|N\.|Nr\.|N°|numero|num\.|no\.|No\.)"
     rf"\s*:?\s*(?:(?P<spaced>\d{{3,4}}(?:[ ]\d{{1,4}}){{2,6}}|[A-Z]{{2,5}}[ ]\d{{4}}[ ]?/[ ]?\d{{3,6}})"
     rf"(?![\w])|{_CODE}(?![\w]))")
 _NOT_DOCUMENT = {"letto", "stanza", "camera", "box", "sala", "piano", "dose", "dosi", "lotto",

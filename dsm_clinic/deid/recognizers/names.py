@@ -46,7 +46,10 @@ _TITLE = (r"sig\.?\s?(?:ra|na)?|sigg\.|signor[ae]?|signorina|sra|sr\.?|mme|mlle|
           r"dott\.?\s?(?:ssa|sa)?|dottor(?:e|essa)?|dr\.?\s?(?:ssa|sa)?|prof\.?\s?(?:ssa)?|"
           r"professor(?:e|essa)?|inf\.?|i\.\s?p\.|cpsi|ing\.|avv\.|arch\.|rag\.|geom\.|don|"
           r"suor|mons\.|ost\.|tsrm|fkt|o\.?s\.?s\.?|egr\.|gent\.(?:mo|ma)?|chiar\.mo|a\.\s?s\.|"
-          r"ass\.\s?soc\.|ft\.?|ed\.|educ\.|tnpee|asv|(?-i:Pr)\.?")
+          r"ass\.\s?soc\.|ft\.?|ed\.|educ\.|tnpee|asv|(?-i:Pr)\.?|"
+          # police and carabinieri ranks: "ag. Vacca", "App. Sc. Lombardo", "brig. Deiana"
+          r"ag\.|agente|app\.(?:\s?sc\.)?|appuntato(?:\s+scelto)?|brig\.|brigadiere|m\.llo|maresciallo|"
+          r"isp\.|ispettore|sovr\.|sovrintendente|spec\.|specializz\.")
 _ROLE = (r"paziente|pz\.?|paz\.|pt\.?|letto\s+n?\.?\s*\d{1,3}|assistit[oa]|degente|utente|intestatari[oa]|richiedente|"
          r"cognome(?:\s+e\s+nome)?|nome(?:\s+e\s+cognome)?|nominativo|generalità|"
          r"mmg|pls|medico(?:\s+(?:curante|di\s+base|di\s+medicina\s+generale|di\s+guardia|"
@@ -648,6 +651,16 @@ class NameRecognizer(TextRecognizer):
         return key in self.gaz.first_names and key not in self.gaz.clinical and \
             key not in _FUNCTION_WORDS
 
+    def _bracket_first_name(self, word: str) -> bool:
+        """A first name in brackets: a frequent one, or any that is no word, country or
+        allow-listed name ("(Besnik)", "(Ermanno)"; not "(Marocco)", "(Mirena)")."""
+        key = norm(word)
+        if key in self.gaz.clinical:
+            return False
+        return key in self.gaz.frequent_first_names or (
+            key in self.gaz.first_names and not self.gaz.is_word(key) and
+            not self.gaz.is_country(word) and not is_always_allowed(word))
+
     def _cued_names(self, text: str) -> list[tuple[int, int, float]]:
         """Names a form of writing points at: a maiden name ("nata Sosič"), a business named after
         its owner, a chat message's sender, a first name with its role in brackets ("Salvatore
@@ -693,8 +706,7 @@ class NameRecognizer(TextRecognizer):
         for pattern in (_BRACKET_FIRST_NAME, _NAME_BEFORE_OFFICE):
             for m in pattern.finditer(text):
                 groups = ["n"] + (["n2"] if "n2" in pattern.groupindex and m.group("n2") else [])
-                if all(norm(m.group(g)) in self.gaz.frequent_first_names and
-                       norm(m.group(g)) not in self.gaz.clinical for g in groups):
+                if all(self._bracket_first_name(m.group(g)) for g in groups):
                     extra += [(m.start(g), m.end(g), 0.55) for g in groups]
         return extra
 
