@@ -47,7 +47,7 @@ EPONYMS = [
     "WhatsApp", "serena", "sole", "ferro", "costa", "pace", "speranza", "vita", "massa",
     "bianchi",
     # masked when the set was written, kept since the development round
-    "Douglas", "Fisher", "Lawton", "Seattle", "Mirena",
+    "Douglas", "Fisher", "Lawton", "Seattle", "Mirena", "Yasmin",
 ]
 # Institutions named after a person or a saint: they name a building, not anyone in the note.
 INSTITUTIONS = [
@@ -55,9 +55,9 @@ INSTITUTIONS = [
     "A. Manzoni", "SAN GERARDO", "Giovanni XXIII", "S. Chiara", "Il Girasole",
     "Cardarelli", "Gianni Rodari", "San Giovanni Addolorata", "Sant'Anna",
 ]
-# Still masked: Yasmin (a pill, and a first name: "solo Yasmin" gives no clue), and two
-# hospitals named after a place (Pini-CTO, le Molinette).
-MASKED_EPONYMS = ["Yasmin"]
+# Still masked: two hospitals named after a place (Pini-CTO, le Molinette). (Yasmin, a pill and
+# a first name, is a clinical word since round 14.)
+MASKED_EPONYMS: list[str] = []
 MASKED_INSTITUTIONS = ["Pini-CTO", "Molinette"]
 _TITLES = re.compile(r"^(?:sig|dott|dr|prof|inf|ft|a\.s|avv|ved|nonna)\b", re.IGNORECASE)
 

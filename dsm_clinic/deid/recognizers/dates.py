@@ -145,7 +145,6 @@ _DAY_ALONE = re.compile(
     rf"(?<!\w)(?:il|l['’]|dal|del|al|entro\s+il|fino\s+al)\s+(?P<d>{_DAY})°?\s+(?=(?:u\.\s?s\.|c\.\s?m\.|"
     r"p\.\s?v\.|m\.\s?s\.|scorso|corrente|successivo|seguente|stesso\s+mese|u\.s(?!\w)|c\.m(?!\w)|"
     r"us(?!\w)|cm(?!\w)))", re.IGNORECASE)
-_MONTH_ABBR_AFTER = re.compile(r"°?\s+(?i:u\.\s?s\.|c\.\s?m\.|p\.\s?v\.|m\.\s?s\.)")
 # The first day of a range or list before a date: "dal 3 all'11 febbraio", "il 3 e il 5/03".
 _DAY_BEFORE_DATE = re.compile(
     rf"(?<![\w./])(?P<d>{_DAY})°?[ \t]*(?:,|e(?:[ \t]+(?:il|l['’]))?|ed|-|–|al|all['’]|a|e[ \t]+poi|(?P<or>o|/))[ \t]*\Z",
@@ -320,9 +319,6 @@ class ItalianDateRecognizer(TextRecognizer):
                 if group == "d2" and m.group("w").lower() in _NOT_DATE_BEFORE:
                     continue
                 s, e = m.span(group)
-                if pattern is _DAY_ALONE:
-                    after = _MONTH_ABBR_AFTER.match(text, e)
-                    e = after.end() if after is not None else e  # "il 11 u.s." whole
                 if not any(s < te and ts < e for ts, te in taken):
                     taken.append((s, e))
                     yield s, e, 0.6
