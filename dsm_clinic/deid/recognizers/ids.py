@@ -44,18 +44,20 @@ _KEYWORDS = (
     r"cro|trn|raccomandata(?:\s+a/?r)?|seriale|serial(?:\s+number)?|s/n|scheda\s+di\s+(?:ps|triage)|"
     r"ric\.|prat\.|patienten-?nr\.?|team|prelievo|rif\.|riferimento|fasc\.|sn"
 )
+# The acronyms of health and welfare institutions: they stand before a code, never in it.
+_INSTITUTIONS = r"INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP"
 # One qualifier word after the record word: "ID anagrafico", "certificato internazionale".
 _QUALIFIER = (r"(?:\s+(?:di\s+(?=[a-zà-ù]{4,15}\b))?"
               r"(?!(?:del|dal|della|dalla|il|in|al|alla|di|da|e|ed|con|per)\b)"
               r"(?-i:[a-zà-ù]{4,15}|[a-zà-ù]{2,6}\.|[A-ZÀ-Ù][a-zà-ù]{3,14}|"
               r"[A-Z]{2,5}(?=\s*(?:n\.|nr\.|n°|:)|\s+[A-Z]{1,5}[-/]\w)|"
-              r"(?:INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP)(?=\s+\d))\.?){0,2}")
+              rf"(?:{_INSTITUTIONS})(?=\s+\d))\.?){{0,2}}")
 # ("n" and "nr" need their dot or a space: the N of "cartella NEF-PN-2023-388" is the code's)
 _NUMBER_MARK = r"(?:\s*(?:n\.|n(?=\s)|nr\.|nr(?=\s)|num(?:ero)?\.?|n°|nº|#|no\.|:|=|-|\())*\s*"
 # The code itself is case-sensitive: an upper-case prefix (PZ, CC-) never a word ("del"); up to
 # three letter groups before the digits (ITA-EMR-2024-118077, URP/2024/1187).
 # (a letter prefix may stand apart: "CIT 24/1187", "BO-DERM 0087231", "AY 2209471")
-_CODE = (r"(?P<code>(?-i:(?:(?!(?:INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|UE|CE|CEE|EU|PA|PAS|PAD|PAM|FC|FR|HR|BP|TA|"
+_CODE = (rf"(?P<code>(?-i:(?:(?!(?:{_INSTITUTIONS}|UE|CE|CEE|EU|PA|PAS|PAD|PAM|FC|FR|HR|BP|TA|"
          r"SAT|SPO2|HB|PLT|GB|GR|INR|VAS|NRS|GCS)[ ])"
          r"(?:[A-Z][A-Z0-9]{0,4}(?:-[A-Z]{1,5})?[ ](?=\d{2,4}[/-]\d{2,7}(?![\w/])|\d{5,}(?!\w))|"
          r"[A-Z]{1,5}-[A-Z]{1,5}[ ](?=\d{3,4}(?![\w/]))))?(?:[A-Z][A-Za-z]{0,4}[-/.]){0,3}"
@@ -87,11 +89,11 @@ _WITH_CONTEXT = re.compile(rf"{_RECORD_WORD}(?:[ \t]*\([A-Z]{{2,6}}\))?{_NUMBER_
 # 3456 7890", "Codice certificato: M1A 4DT7 0009 2213".
 # (the shape is searched first: the record words are a long alternation)
 _SPACED_SHAPE = re.compile(r"(?<![\w/])(?=[A-Z]{0,4}\d|[A-Z]{2,5}[ ]\d)(?:[A-Z0-9]{3,5}(?:[ ][A-Z0-9]{1,8}){1,4})(?![\w/])")
-_INSTITUTION = re.compile(r"INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|SSN")
+_INSTITUTION = re.compile(rf"(?:{_INSTITUTIONS}|SSN)")
 # An Italian number plate (two letters, three digits, two letters) after a vehicle word:
 # "targa GH 481 KZ", "veicolo targato FK 418 TR".
 _VEHICLE_PLATE = re.compile(r"(?i:targa|targat[oa]|veicolo|autovettura|auto|moto|furgone|camion)\b[^\n]{0,24}?"
-                    r"(?<![\w])(?P<code>(?-i:[A-Z]{2}[ ]?\d{3}[ ]?[A-Z]{2}))(?![\w])")
+                            r"(?<![\w])(?P<code>(?-i:[A-Z]{2}[ ]?\d{3}[ ]?[A-Z]{2}))(?![\w])")
 _SPACED_BEFORE = re.compile(rf"{_RECORD_WORD}[ \t]*(?:\([A-Z]{{2,6}}\))?{_NUMBER_MARK}\Z", re.IGNORECASE)
 _DATE_LIKE = re.compile(r"^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$|^\d{4}$")
 _PREFIXED = re.compile(
@@ -202,7 +204,6 @@ class RecordNumberRecognizer(TextRecognizer):
             yield span[0], span[1], 0.5
 
 
-_INSTITUTION = re.compile(r"INPS|INAIL|ASL|AUSL|ASST|ATS|ULSS|USL|AOU|ASP|SSN")
 # An Italian number plate, alone: "RIMORCHIO XA418BT".
 _PLATE = re.compile(r"(?<![\w-])[A-Z]{2}\d{3}[A-Z]{2}(?![\w-])")
 _GLUED_GROUP = re.compile(r"[A-Z0-9]{1,6}[-/]\Z")
